@@ -1,0 +1,73 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+"""Lago-shaped response bodies.
+
+Every error the API sends is built here, so the wire format has one source:
+``{"status": <int>, "error": <reason phrase>, "code": <snake_code>, "error_details": {...}}``
+(Lago ``app/controllers/concerns/api_errors.rb``). 400 and 401 carry no ``code``, as Lago's.
+"""
+
+API_PREFIX = "/api/billing/v1"
+
+# Reason phrases exactly as Lago writes them.
+REASONS = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
+
+
+def error_body(status, code=None, details=None, message=None):
+    """Build a Lago error body.
+
+    :param int status: HTTP status; must be one of :data:`REASONS`
+    :param str code: stable snake_case code, e.g. ``customer_not_found``
+    :param dict details: field -> list of codes (422 only)
+    :param str message: extra words for a 400 (``"BadRequest: <message>"``)
+    :rtype: dict
+    :raise KeyError: If the status is not one the API is allowed to send
+    """
+    error = REASONS[status]
+    if status == 400 and message:
+        error = f"{error}: {message}"
+    body = {"status": status, "error": error}
+    if code:
+        body["code"] = code
+    if details is not None:
+        body["error_details"] = details
+    return body
+
+
+def unauthorized():
+    """401 for a missing, unknown, malformed or revoked key."""
+    return error_body(401)
+
+
+def not_found(resource):
+    """404 for a resource that does not exist: ``<resource>_not_found``."""
+    return error_body(404, code=f"{resource}_not_found")
+
+
+def validation_errors(details):
+    """422 with ``error_details`` as Lago's ``{field: [codes]}``."""
+    return error_body(422, code="validation_errors", details=details)
+
+
+def bad_request(message):
+    """400 for a body that cannot be read at all (bad JSON, missing root key)."""
+    return error_body(400, message=message)
+
+
+def internal_error():
+    """500 without any detail: a traceback never reaches a client."""
+    return error_body(500)
+
+
+def health(version):
+    """Body of ``GET /health``, which needs no key."""
+    return {"status": "ok", "api": "v1", "version": version}
