@@ -1,0 +1,58 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+CHARGE_MODELS = [
+    ("standard", "Standard"),
+    ("graduated", "Graduated"),
+    ("volume", "Volume"),
+    ("package", "Package"),
+    ("percentage", "Percentage"),
+]
+
+
+class FusionBillingCharge(models.Model):
+    """Prices a metric on a subscription plan: an included quantity, then overage priced
+    by one of Lago's charge models. The result lands on the subscription as a line of
+    ``product_id`` so the native invoice carries it."""
+
+    _name = "fusion.billing.charge"
+    _description = "Usage Charge"
+    _order = "plan_id, sequence, id"
+    _check_company_auto = True
+
+    sequence = fields.Integer(default=10)
+    plan_id = fields.Many2one(
+        "sale.subscription.plan", string="Plan", required=True, index=True, ondelete="cascade",
+    )
+    metric_id = fields.Many2one(
+        "fusion.billing.metric", string="Metric", required=True, index=True,
+        ondelete="restrict", check_company=True,
+    )
+    service_id = fields.Many2one(related="metric_id.service_id", store=True, index=True)
+    company_id = fields.Many2one(related="metric_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    charge_model = fields.Selection(CHARGE_MODELS, required=True, default="standard")
+    properties = fields.Json(
+        required=True,
+        default=lambda self: {"amount": "0"},
+        help="Lago's charge properties for the charge model, amounts as decimal strings, "
+        'e.g. {"amount": "0.02"} or {"graduated_ranges": [...]}.',
+    )
+    included_quantity = fields.Float(
+        digits=(20, 6), default=0.0,
+        help="Units included in the plan's price; only units beyond it are charged.",
+    )
+    product_id = fields.Many2one(
+        "product.product", string="Invoice Product", required=True, check_company=True,
+        help="Product of the subscription line that carries this usage on invoices.",
+    )
+    invoice_display_name = fields.Char(help="Label of the usage line; the metric name if empty.")
+    active = fields.Boolean(default=True)
+
+    _plan_metric_uniq = models.Constraint(
+        "UNIQUE(plan_id, metric_id)", "This metric is already charged on this plan."
+    )
+    _included_quantity_positive = models.Constraint(
+        "CHECK(included_quantity >= 0)", "The included quantity cannot be negative."
+    )

@@ -1,0 +1,67 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import catalogue
+from ..engine.errors import ValidationFailure
+
+
+class FusionBillingMetric(models.Model):
+    """A billable metric of a service (Lago's billable metric): what is counted and how
+    the pushes of one period are aggregated into billable units."""
+
+    _name = "fusion.billing.metric"
+    _description = "Billable Metric"
+    _order = "service_id, code"
+    _check_company_auto = True
+
+    name = fields.Char(required=True)
+    code = fields.Char(
+        required=True, help="Code the app sends with each usage push (Lago's metric code)."
+    )
+    description = fields.Text()
+    service_id = fields.Many2one(
+        "fusion.billing.service", required=True, index=True, ondelete="restrict",
+        check_company=True,
+    )
+    company_id = fields.Many2one(related="service_id.company_id", store=True, index=True)
+    aggregation = fields.Selection(
+        [
+            ("sum", "Sum"),
+            ("max", "Maximum"),
+            ("last", "Last Value"),
+            ("unique", "Unique Count"),
+            ("count", "Count"),
+        ],
+        required=True,
+        default="sum",
+        help="How the pushes of one period become billable units.",
+    )
+    field_name = fields.Char(
+        default="value",
+        help="Property of the pushed event holding the number (sum, maximum, last value) "
+        "or the key (unique count).",
+    )
+    recurring = fields.Boolean(
+        help="The value carries into the next period instead of starting again at zero "
+        "(seats, stored gigabytes). Allowed for sum and unique count only.",
+    )
+    unit_name = fields.Char(string="Unit", help="Shown on invoices, e.g. GB, API call, seat.")
+    active = fields.Boolean(default=True)
+    charge_ids = fields.One2many("fusion.billing.charge", "metric_id", string="Charges")
+
+    _service_code_uniq = models.Constraint(
+        "UNIQUE(service_id, code)", "A metric with this code already exists for this service."
+    )
+
+    @api.constrains("aggregation", "recurring")
+    def _check_aggregation(self):
+        for metric in self:
+            try:
+                catalogue.validate_metric(metric.aggregation, metric.recurring)
+            except ValidationFailure as error:
+                raise ValidationError(self.env._(
+                    "Metric %(code)s: only sum and unique count metrics can be recurring.",
+                    code=metric.code,
+                )) from error

@@ -1,0 +1,145 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..engine import keys
+
+MANAGER_GROUP = "fusion_centralize_billing.group_fusion_billing_manager"
+
+
+class FusionBillingService(models.Model):
+    """One source application (NexaCloud, NexaDesk, ...) that bills through Odoo.
+
+    A service authenticates with its own bearer keys, owns its metrics and customer links,
+    and starts in shadow mode: Odoo computes everything and bills nothing until cutover.
+    """
+
+    _name = "fusion.billing.service"
+    _description = "Billing Service"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    code = fields.Char(
+        required=True,
+        help="Short technical code of the service, e.g. nexacloud. Shown in webhooks.",
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    mode = fields.Selection(
+        [("shadow", "Shadow"), ("live", "Live")],
+        required=True,
+        default="shadow",
+        tracking=True,
+        copy=False,
+        help="Shadow: Odoo rates usage for reconciliation only and never posts an invoice, "
+        "charges a card or emails a customer. Live: usage is billed.",
+    )
+    webhook_url = fields.Char(
+        string="Webhook URL", tracking=True, help="HTTPS endpoint of the app that receives events."
+    )
+    webhook_secret = fields.Char(
+        string="Webhook Signing Secret",
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="Signs every webhook (HMAC-SHA256). Give it to the app's developers; "
+        "regenerate it if it leaks.",
+    )
+    reconciliation_tolerance = fields.Monetary(
+        default=0.01,
+        help="Largest difference between Odoo's and the app's amounts that still counts as a match.",
+    )
+    key_ids = fields.One2many("fusion.billing.service.key", "service_id", string="API Keys")
+    active_key_count = fields.Integer(compute="_compute_active_key_count")
+    metric_ids = fields.One2many("fusion.billing.metric", "service_id", string="Metrics")
+    account_link_ids = fields.One2many(
+        "fusion.billing.account.link", "service_id", string="Customers"
+    )
+    note = fields.Html()
+
+    _code_company_uniq = models.Constraint(
+        "UNIQUE(code, company_id)", "A service with this code already exists in this company."
+    )
+    _reconciliation_tolerance_positive = models.Constraint(
+        "CHECK(reconciliation_tolerance >= 0)", "The reconciliation tolerance cannot be negative."
+    )
+
+    # === COMPUTE METHODS === #
+
+    @api.depends("key_ids.state")
+    def _compute_active_key_count(self):
+        for service in self:
+            service.active_key_count = len(service.key_ids.filtered(lambda k: k.state == "active"))
+
+    # === CRUD METHODS === #
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("webhook_secret"):
+                vals["webhook_secret"] = keys.generate_webhook_secret()
+        return super().create(vals_list)
+
+    # === ACTION METHODS === #
+
+    def _check_manager(self):
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise UserError(self.env._("Only a Billing Administrator can do this."))
+
+    def action_open_key_wizard(self):
+        """Open the wizard that generates a key and shows it once."""
+        self.ensure_one()
+        self._check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Generate API Key"),
+            "res_model": "fusion.billing.key.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_service_id": self.id},
+        }
+
+    def action_regenerate_webhook_secret(self):
+        self._check_manager()
+        for service in self:
+            service.sudo().webhook_secret = keys.generate_webhook_secret()
+            service.message_post(body=self.env._("Webhook signing secret regenerated."))
+
+    def action_set_live(self):
+        """Cut the service over: from now on its usage is billed for real."""
+        self._check_manager()
+        self.filtered(lambda s: s.mode == "shadow").write({"mode": "live"})
+
+    def action_set_shadow(self):
+        """Go back to shadow: nothing the service causes is billed any more."""
+        self._check_manager()
+        self.filtered(lambda s: s.mode == "live").write({"mode": "shadow"})
+
+    # === BUSINESS METHODS === #
+
+    def _generate_key(self, name):
+        """Create an API key for this service and return it in clear, exactly once.
+
+        Only its index and a slow hash are stored; the caller must hand the clear key to
+        the app now, as it can never be read again. Used by the key wizard and scripts.
+
+        :param str name: a label, e.g. "production" or "rotation 2026-11"
+        :return: the clear key
+        :rtype: str
+        """
+        self.ensure_one()
+        self._check_manager()
+        clear = keys.generate_key()
+        self.env["fusion.billing.service.key"].sudo().create({
+            "service_id": self.id,
+            "name": name,
+            "index": keys.key_index(clear),
+            "key_hash": keys.hash_key(clear),
+        })
+        self.message_post(body=self.env._("API key “%(name)s” generated.", name=name))
+        return clear

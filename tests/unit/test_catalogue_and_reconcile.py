@@ -1,0 +1,54 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+from decimal import Decimal
+
+import pytest
+
+from engine import catalogue, reconcile
+from engine.errors import ValidationFailure
+
+
+@pytest.mark.parametrize("aggregation,recurring", [
+    ("sum", False), ("sum", True), ("unique", True), ("unique", False),
+    ("max", False), ("last", False), ("count", False),
+])
+def test_coherent_metrics_pass(aggregation, recurring):
+    catalogue.validate_metric(aggregation, recurring)
+
+
+@pytest.mark.parametrize("aggregation,recurring,details", [
+    ("max", True, {"recurring": ["recurring_not_allowed"]}),
+    ("last", True, {"recurring": ["recurring_not_allowed"]}),
+    ("count", True, {"recurring": ["recurring_not_allowed"]}),
+    ("weighted_sum", False, {"aggregation_type": ["unknown_aggregation"]}),
+    ("", False, {"aggregation_type": ["unknown_aggregation"]}),
+])
+def test_incoherent_metrics_fail_with_a_stable_code(aggregation, recurring, details):
+    with pytest.raises(ValidationFailure) as info:
+        catalogue.validate_metric(aggregation, recurring)
+    assert info.value.details == details
+
+
+@pytest.mark.parametrize("odoo,app,tolerance,expected", [
+    ("100.00", "100.00", "0.01", (Decimal("0.00"), "matched")),
+    ("100.01", "100.00", "0.01", (Decimal("0.01"), "matched")),
+    ("99.99", "100.00", "0.01", (Decimal("-0.01"), "matched")),
+    ("100.02", "100.00", "0.01", (Decimal("0.02"), "mismatch")),
+    ("0", "12.50", "0", (Decimal("-12.50"), "mismatch")),
+    ("12.50", None, "0.01", (None, "pending")),
+    (12.5, 12.49, 0.01, (Decimal("0.01"), "matched")),  # floats from Odoo fields
+    (0.1, 0.3, 0, (Decimal("-0.2"), "mismatch")),  # no binary float residue
+])
+def test_compare(odoo, app, tolerance, expected):
+    assert reconcile.compare(odoo, app, tolerance) == expected
+
+
+def test_negative_tolerance_is_refused():
+    with pytest.raises(ValidationFailure) as info:
+        reconcile.compare("1", "1", "-0.01")
+    assert info.value.details == {"tolerance": ["invalid_tolerance"]}
+
+
+def test_a_bool_is_not_an_amount():
+    with pytest.raises(ValidationFailure):
+        reconcile.compare(True, "1", "0")
