@@ -1,0 +1,1 @@
+# TEST STAND-IN for the Odoo Enterprise module account_accountant. Never ship it.
