@@ -1,7 +1,7 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 USAGE_STATES = [
     ("pushed", "Pushed"),
@@ -65,6 +65,15 @@ class FusionBillingUsage(models.Model):
     _pending_rating_idx = models.Index(
         "(subscription_id, metric_id, timestamp) WHERE state = 'pushed'"
     )
+
+    @api.constrains("service_id", "metric_id")
+    def _check_metric_service(self):
+        for usage in self:
+            if usage.metric_id.service_id != usage.service_id:
+                raise ValidationError(self.env._(
+                    "Usage of service %(service)s cannot use metric %(metric)s of another "
+                    "service.", service=usage.service_id.name, metric=usage.metric_id.code,
+                ))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_rated(self):
