@@ -8,7 +8,7 @@ end, the shape of Lago's ``error_details``. The field parsers below return ``Non
 recording a problem, so a validator can go on checking the other fields.
 """
 
-from decimal import Decimal
+from collections.abc import Iterable, Mapping
 
 from .errors import ValidationFailure
 from .money import ZERO, to_decimal
@@ -91,6 +91,35 @@ def integer_field(problems, value, path, code, *, required=True, minimum=0):
     return int(number)
 
 
-def is_decimal(value):
-    """Whether ``value`` is a finite ``Decimal`` (used by fast-path guards)."""
-    return isinstance(value, Decimal) and value.is_finite()
+def non_negative(value, field, code):
+    """Parse a quantity that must be ``>= 0``.
+
+    :raise ValidationFailure: ``value_is_not_valid_number`` or ``code`` if negative
+    """
+    number = to_decimal(value, field)
+    if number < 0:
+        raise ValidationFailure({field: [code]})
+    return number
+
+
+def parse_events(events, field="events"):
+    """Parse the per-push values handed to percentage pricing (``None`` stays ``None``).
+
+    :param events: iterable of numbers ``>= 0``, in push order
+    :rtype: tuple or None
+    :raise ValidationFailure: with every bad item, at ``events.<index>``
+    """
+    if events is None:
+        return None
+    if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Iterable):
+        raise ValidationFailure({field: ["invalid_type"]})
+    problems = Problems()
+    values = []
+    for index, value in enumerate(events):
+        path = f"{field}.{index}"
+        number = decimal_field(problems, value, path, "value_is_not_valid_number", minimum=None)
+        if number is not None and number < 0:
+            problems.add(path, "negative_value")
+        values.append(number)
+    problems.raise_if_any()
+    return tuple(values)

@@ -75,6 +75,9 @@ class FusionBillingServiceKey(models.Model):
         Service = self.env["fusion.billing.service"]
         if not keys.is_well_formed(clear_key):
             return Service
+        # Raw SQL below: write pending ORM changes first (a revocation in this transaction).
+        self.flush_model(["index", "state", "expiration_date", "key_hash", "service_id"])
+        Service.flush_model(["active"])
         rows = self.env.execute_query(SQL(
             """SELECT k.id, k.key_hash, k.service_id
                  FROM fusion_billing_service_key k

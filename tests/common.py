@@ -22,7 +22,7 @@ class FusionBillingCommon(TransactionCase):
             cls.env, "fcb_manager", groups=f"base.group_user,{MANAGER_GROUP}",
             company_id=cls.company.id,
         )
-        cls.service = cls._create_service(name="NexaCloud", code="nexacloud")
+        cls.service = cls._create_service(name="NexaCloud", code="testcloud")
         cls.plan = cls.env["sale.subscription.plan"].create({
             "name": "Pro Monthly", "x_fc_plan_code": "pro_monthly",
             "billing_period_value": 1, "billing_period_unit": "month",

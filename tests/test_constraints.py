@@ -17,20 +17,20 @@ class TestConstraints(FusionBillingCommon):
             create()
 
     def test_service_code_is_unique_per_company(self):
-        self.assertRejectedByDatabase(lambda: self._create_service(code="nexacloud"))
+        self.assertRejectedByDatabase(lambda: self._create_service(code="testcloud"))
         other = self.env["res.company"].create({"name": "NexaSystems US"})
-        twin = self._create_service(code="nexacloud", company_id=other.id)
-        self.assertEqual(twin.code, "nexacloud")
+        twin = self._create_service(code="testcloud", company_id=other.id)
+        self.assertEqual(twin.code, "testcloud")
 
     def test_new_service_starts_in_shadow_with_a_generated_secret(self):
-        service = self._create_service(code="nexadesk")
+        service = self._create_service(code="testdesk")
         self.assertEqual(service.mode, "shadow")
         self.assertRegex(service.webhook_secret, r"^whsec_[A-Za-z0-9+/]{43}=$")
         self.assertNotEqual(service.webhook_secret, self.service.webhook_secret)
 
     def test_copied_service_gets_its_own_secret_and_starts_in_shadow(self):
         self.service.action_set_live()
-        copy = self.service.copy({"code": "nexacloud_copy"})
+        copy = self.service.copy({"code": "testcloud_copy"})
         self.assertEqual(copy.mode, "shadow")
         self.assertTrue(copy.webhook_secret)
         self.assertNotEqual(copy.webhook_secret, self.service.webhook_secret)
@@ -42,7 +42,7 @@ class TestConstraints(FusionBillingCommon):
         self.assertRejectedByDatabase(lambda: Link.create({
             "service_id": self.service.id, "external_id": "cus_1", "partner_id": self.partner.id,
         }))
-        other = self._create_service(code="nexadesk")
+        other = self._create_service(code="testdesk")
         link = Link.create({"service_id": other.id, "external_id": "cus_1",
                             "partner_id": self.partner.id})
         self.assertEqual(link.partner_id, self.partner, "one client, one partner, two services")
@@ -59,7 +59,7 @@ class TestConstraints(FusionBillingCommon):
 
     def test_metric_code_is_unique_per_service(self):
         self.assertRejectedByDatabase(lambda: self._create_metric(self.service, code="storage_gb"))
-        other = self._create_service(code="nexadesk")
+        other = self._create_service(code="testdesk")
         self.assertTrue(self._create_metric(other, code="storage_gb"))
 
     def test_only_sum_and_unique_metrics_can_be_recurring(self):
@@ -77,7 +77,7 @@ class TestConstraints(FusionBillingCommon):
     def test_usage_transaction_id_is_unique_per_service(self):
         self._create_usage(transaction_id="tx-42")
         self.assertRejectedByDatabase(lambda: self._create_usage(transaction_id="tx-42"))
-        other = self._create_service(code="nexadesk")
+        other = self._create_service(code="testdesk")
         metric = self._create_metric(other, code="storage_gb")
         self.assertTrue(self._create_usage(
             transaction_id="tx-42", service_id=other.id, metric_id=metric.id))

@@ -59,20 +59,24 @@ class TestSecurity(FusionBillingCommon):
             self.env["fusion.billing.service"].with_user(employee).search([])
 
     def test_records_of_another_company_are_invisible(self):
+        mine_or_theirs = [("code", "in", ["storage_gb"])]
         Metric = self.env["fusion.billing.metric"].with_user(self.billing_user)
-        self.assertEqual(Metric.search([]), self.metric)
+        self.assertEqual(Metric.search(mine_or_theirs), self.metric)
         Service = self.env["fusion.billing.service"].with_user(self.billing_user)
-        self.assertEqual(Service.search([]), self.service)
+        self.assertEqual(Service.search([("code", "in", ["testcloud", "eurocloud"])]),
+                         self.service)
         with self.assertRaises(AccessError):
             self.other_service.with_user(self.billing_user).read(["name"])
 
     def test_a_user_of_both_companies_sees_both_when_both_are_allowed(self):
         self.billing_user.company_ids = [(4, self.other_company.id)]
         Service = self.env["fusion.billing.service"].with_user(self.billing_user)
+        codes = [("code", "in", ["testcloud", "eurocloud"])]
         both = Service.with_context(
-            allowed_company_ids=[self.company.id, self.other_company.id]).search([])
+            allowed_company_ids=[self.company.id, self.other_company.id]).search(codes)
         self.assertEqual(both, self.service | self.other_service)
-        self.assertEqual(Service.search([]), self.service, "only the current company by default")
+        only_mine = Service.with_context(allowed_company_ids=[self.company.id]).search(codes)
+        self.assertEqual(only_mine, self.service, "only the companies selected in the switcher")
 
     def test_records_cannot_mix_companies(self):
         with self.assertRaises(UserError):

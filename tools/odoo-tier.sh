@@ -11,7 +11,9 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 odoo_bin=${ODOO_BIN:-odoo}
 work=$(mktemp -d /tmp/fcb-odoo-tier.XXXXXX)
 chmod 755 "$work"
-log="$work/odoo.log"
+# The log outlives the run, for reading failures afterwards.
+log=${FCB_ODOO_LOG:-/tmp/fcb-odoo-tier.log}
+: > "$log"
 pg_user=postgres
 
 free_port() {
@@ -21,7 +23,7 @@ free_port() {
 find_pg_bin() {
     local dir
     if command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1; then
-        dirname "$(command -v pg_ctl)"
+        dirname "$(readlink -f "$(command -v pg_ctl)")"
         return
     fi
     dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
@@ -61,7 +63,9 @@ trap cleanup EXIT
 as_pg "$pg_bin/initdb" -D "$work/pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$pg_bin/pg_ctl" -D "$work/pgdata" -l "$work/pg.log" -w \
     -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" start >/dev/null
-as_pg "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres \
+psql_bin=$pg_bin/psql
+[ -x "$psql_bin" ] || psql_bin=$(command -v psql)
+as_pg "$psql_bin" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres \
     -c "CREATE ROLE odoo LOGIN CREATEDB PASSWORD 'odoo'"
 
 # Odoo finds an addon by its folder name: link the repository under the module's name.
@@ -87,8 +91,8 @@ set -e
 grep -E " (ERROR|CRITICAL) " "$log" > "$work/errors.log" || true
 summary=$(grep -oE "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$log" | tail -n 1 || true)
 if [ -s "$work/errors.log" ]; then
-    echo "odoo tier: errors in the Odoo log:"
-    cat "$work/errors.log"
+    echo "odoo tier: errors in the Odoo log ($log), with their tracebacks:"
+    grep -E -A 25 " (ERROR|CRITICAL) " "$log" | head -n 400
 fi
 if [ -z "$summary" ]; then
     echo "odoo tier: no test summary found (exit code $rc); last lines of the log:"
@@ -99,7 +103,9 @@ read -r failed _ errors _ _ total _ <<< "$summary"
 errors=${errors%%[!0-9]*}
 bad=$((failed + errors))
 echo "odoo tier: $summary"
-echo "odoo: $((total - bad)) passed, $bad failed"
+passed=$((total - bad))
+[ "$passed" -ge 0 ] || passed=0
+echo "odoo: $passed passed, $bad failed"
 if [ "$rc" -ne 0 ] || [ "$bad" -ne 0 ] || [ -s "$work/errors.log" ]; then
     exit 1
 fi

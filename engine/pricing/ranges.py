@@ -71,43 +71,47 @@ def _normalise_tier(item, path, problems):
 
 def _check_bounds(tiers, key, problems):
     """Record bound problems; return whether the bounds are all right."""
-    count = len(problems.details)
-    bad_items = False
+    right = True
     previous_to = None
     for index, tier in enumerate(tiers):
         if tier is None:
-            bad_items = True
-            previous_to = _INVALID
+            right, previous_to = False, _INVALID
             continue
         path = f"{key}.{index}"
         start, end = tier["from_value"], tier["to_value"]
         if start is _INVALID or end is _INVALID:
-            bad_items = True
+            right = False
         if start is not _INVALID:
-            _check_start(start, index, previous_to, path, problems)
+            right = _check_start(start, index, previous_to, path, problems) and right
         if end is not _INVALID:
-            _check_end(start, end, index == len(tiers) - 1, path, problems)
+            right = _check_end(start, end, index == len(tiers) - 1, path, problems) and right
         previous_to = end
-    return not bad_items and len(problems.details) == count
+    return right
 
 
 def _check_start(start, index, previous_to, path, problems):
+    code = None
     if index == 0:
-        if start != 0:
-            problems.add(f"{path}.from_value", "must_start_at_zero")
+        code = None if start == 0 else "must_start_at_zero"
     elif previous_to is None or previous_to is _INVALID:
-        return  # the previous tier's to_value is already reported
+        return True  # the previous tier's to_value is already reported
     elif start < previous_to:
-        problems.add(f"{path}.from_value", "range_overlap")
+        code = "range_overlap"
     elif start != previous_to and start != previous_to + 1:
-        problems.add(f"{path}.from_value", "range_gap")
+        code = "range_gap"
+    if code:
+        problems.add(f"{path}.from_value", code)
+    return code is None
 
 
 def _check_end(start, end, is_last, path, problems):
+    code = None
     if is_last:
-        if end is not None:
-            problems.add(f"{path}.to_value", "last_range_must_be_open")
+        code = None if end is None else "last_range_must_be_open"
     elif end is None:
-        problems.add(f"{path}.to_value", "missing_to_value")
+        code = "missing_to_value"
     elif start is not _INVALID and end <= start:
-        problems.add(f"{path}.to_value", "to_value_must_exceed_from_value")
+        code = "to_value_must_exceed_from_value"
+    if code:
+        problems.add(f"{path}.to_value", code)
+    return code is None
