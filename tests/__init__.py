@@ -1,8 +1,12 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 # Odoo tier: run by Odoo's test runner (--test-tags /fusion_centralize_billing).
-# tests/unit/ is the pure tier, run by pytest; it is deliberately not imported here.
-from . import test_constraints
-from . import test_service_keys
-from . import test_security
-from . import test_api_auth
+# tests/unit/ is the pure tier, run by pytest; it is deliberately not imported here, and
+# pytest (which imports this package while collecting tests/unit) has no Odoo.
+import importlib.util
+
+if importlib.util.find_spec("odoo") is not None:
+    from . import test_constraints
+    from . import test_service_keys
+    from . import test_security
+    from . import test_api_auth
