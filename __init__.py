@@ -6,6 +6,4 @@ import importlib.util
 # imports this package's __init__ while collecting tests below it. Under Odoo, which
 # always has the odoo package, every part of the addon is loaded.
 if importlib.util.find_spec("odoo") is not None:
-    from . import controllers
-    from . import models
-    from . import wizard
+    from . import controllers, models, wizard

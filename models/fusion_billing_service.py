@@ -52,7 +52,8 @@ class FusionBillingService(models.Model):
     )
     reconciliation_tolerance = fields.Monetary(
         default=0.01,
-        help="Largest difference between Odoo's and the app's amounts that still counts as a match.",
+        help="Largest difference between Odoo's and the app's amounts that still counts "
+        "as a match.",
     )
     key_ids = fields.One2many("fusion.billing.service.key", "service_id", string="API Keys")
     active_key_count = fields.Integer(compute="_compute_active_key_count")

@@ -83,7 +83,8 @@ class FusionBillingServiceKey(models.Model):
                  FROM fusion_billing_service_key k
                  JOIN fusion_billing_service s ON s.id = k.service_id
                 WHERE k.index = %s AND k.state = 'active' AND s.active
-                  AND (k.expiration_date IS NULL OR k.expiration_date > NOW() AT TIME ZONE 'UTC')""",
+                  AND (k.expiration_date IS NULL
+                       OR k.expiration_date > NOW() AT TIME ZONE 'UTC')""",
             keys.key_index(clear_key),
         ))
         if not rows:

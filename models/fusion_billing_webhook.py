@@ -39,7 +39,9 @@ class FusionBillingWebhook(models.Model):
     event_type = fields.Char(required=True, readonly=True, help="e.g. invoice.created")
     object_type = fields.Char(readonly=True, help="e.g. invoice")
     res_model = fields.Char(string="Related Model", readonly=True)
-    res_id = fields.Many2oneReference(string="Related Record", model_field="res_model", readonly=True)
+    res_id = fields.Many2oneReference(
+        string="Related Record", model_field="res_model", readonly=True
+    )
     payload = fields.Text(
         readonly=True, help="The JSON body, exactly as signed and sent on every attempt."
     )

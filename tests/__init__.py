@@ -6,7 +6,4 @@
 import importlib.util
 
 if importlib.util.find_spec("odoo") is not None:
-    from . import test_constraints
-    from . import test_service_keys
-    from . import test_security
-    from . import test_api_auth
+    from . import test_api_auth, test_constraints, test_security, test_service_keys

@@ -40,7 +40,8 @@ def _model_classes(paths):
     """Yield ``(names, fields)`` per model class: the model names it defines or extends,
     and ``{field name: comodel or None}``."""
     for path in paths:
-        for cls in (n for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.ClassDef)):
+        tree = ast.parse(path.read_text())
+        for cls in (node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)):
             names, fields = [], {}
             for stmt in cls.body:
                 if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:

@@ -1,4 +1,2 @@
 # TEST STAND-IN for the Odoo Enterprise module sale_subscription. Never ship it.
-from . import sale_subscription_plan
-from . import product
-from . import sale_order
+from . import product, sale_order, sale_subscription_plan
