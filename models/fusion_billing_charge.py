@@ -1,6 +1,12 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import pricing
+from ..engine.errors import ValidationFailure
 
 CHARGE_MODELS = [
     ("standard", "Standard"),
@@ -39,6 +45,11 @@ class FusionBillingCharge(models.Model):
         help="Lago's charge properties for the charge model, amounts as decimal strings, "
         'e.g. {"amount": "0.02"} or {"graduated_ranges": [...]}.',
     )
+    properties_text = fields.Text(
+        string="Properties (JSON)", compute="_compute_properties_text",
+        inverse="_inverse_properties_text",
+        help="Lago's charge properties as JSON; amounts as decimal strings.",
+    )
     included_quantity = fields.Float(
         digits=(20, 6), default=0.0,
         help="Units included in the plan's price; only units beyond it are charged.",
@@ -56,3 +67,47 @@ class FusionBillingCharge(models.Model):
     _included_quantity_positive = models.Constraint(
         "CHECK(included_quantity >= 0)", "The included quantity cannot be negative."
     )
+
+    # === COMPUTE METHODS === #
+
+    @api.depends("properties")
+    def _compute_properties_text(self):
+        for charge in self:
+            charge.properties_text = json.dumps(charge.properties or {}, indent=2, sort_keys=True)
+
+    def _inverse_properties_text(self):
+        for charge in self:
+            try:
+                charge.properties = json.loads(charge.properties_text or "{}")
+            except ValueError as error:
+                raise ValidationError(self.env._(
+                    "The charge properties are not valid JSON: %(error)s", error=error
+                )) from error
+
+    # === CONSTRAINT METHODS === #
+
+    @api.constrains("charge_model", "properties")
+    def _check_properties(self):
+        """Refuse properties the rating engine could not price, with every problem."""
+        for charge in self:
+            try:
+                pricing.validate(charge.charge_model, charge.properties or {})
+            except ValidationFailure as failure:
+                problems = "\n".join(
+                    f"- {path}: {', '.join(codes)}" for path, codes in sorted(failure.details.items())
+                )
+                raise ValidationError(self.env._(
+                    "The %(model)s pricing of %(metric)s is not valid:\n%(problems)s",
+                    model=charge.charge_model, metric=charge.metric_id.display_name,
+                    problems=problems,
+                )) from failure
+
+    @api.constrains("plan_id", "metric_id")
+    def _check_plan_company(self):
+        for charge in self:
+            plan_company = charge.plan_id.company_id
+            if plan_company and plan_company != charge.company_id:
+                raise ValidationError(self.env._(
+                    "Plan %(plan)s belongs to another company than metric %(metric)s.",
+                    plan=charge.plan_id.display_name, metric=charge.metric_id.display_name,
+                ))
