@@ -138,7 +138,7 @@ def _sum(kept, values, carry, recurring):
 
 
 def _unique(kept, carry, recurring):
-    seen = set(carry)
+    seen = set(carry or ())
     events = []
     for push in kept:
         if push.key not in seen:

@@ -94,7 +94,8 @@ class FusionBillingCharge(models.Model):
                 pricing.validate(charge.charge_model, charge.properties or {})
             except ValidationFailure as failure:
                 problems = "\n".join(
-                    f"- {path}: {', '.join(codes)}" for path, codes in sorted(failure.details.items())
+                    f"- {path}: {', '.join(codes)}"
+                    for path, codes in sorted(failure.details.items())
                 )
                 raise ValidationError(self.env._(
                     "The %(model)s pricing of %(metric)s is not valid:\n%(problems)s",

@@ -6,4 +6,10 @@
 import importlib.util
 
 if importlib.util.find_spec("odoo") is not None:
-    from . import test_api_auth, test_constraints, test_security, test_service_keys
+    from . import (
+        test_api_auth,
+        test_catalogue,
+        test_constraints,
+        test_security,
+        test_service_keys,
+    )
