@@ -40,6 +40,5 @@
     "demo": [
         "demo/fusion_billing_demo.xml",
     ],
-    "installable": True,
     "application": True,
 }

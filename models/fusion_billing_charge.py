@@ -29,10 +29,10 @@ class FusionBillingCharge(models.Model):
 
     sequence = fields.Integer(default=10)
     plan_id = fields.Many2one(
-        "sale.subscription.plan", string="Plan", required=True, index=True, ondelete="cascade",
+        "sale.subscription.plan", required=True, index=True, ondelete="cascade",
     )
     metric_id = fields.Many2one(
-        "fusion.billing.metric", string="Metric", required=True, index=True,
+        "fusion.billing.metric", required=True, index=True,
         ondelete="restrict", check_company=True,
     )
     service_id = fields.Many2one(related="metric_id.service_id", store=True, index=True)

@@ -28,15 +28,15 @@ class FusionBillingReconciliation(models.Model):
     company_id = fields.Many2one(related="service_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
-    subscription_id = fields.Many2one("sale.order", string="Subscription", check_company=True)
+    subscription_id = fields.Many2one("sale.order", check_company=True)
     metric_id = fields.Many2one(
-        "fusion.billing.metric", string="Metric", check_company=True,
+        "fusion.billing.metric", check_company=True,
         help="Empty for the line comparing the period's total.",
     )
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
-    odoo_amount = fields.Monetary(string="Odoo Amount")
-    app_amount = fields.Monetary(string="App Amount", help="Empty until the app reports it.")
+    odoo_amount = fields.Monetary()
+    app_amount = fields.Monetary(help="Empty until the app reports it.")
     app_reported = fields.Boolean(help="Set when the app has reported its amount.")
     tolerance = fields.Monetary(related="service_id.reconciliation_tolerance")
     delta = fields.Monetary(compute="_compute_delta", store=True, help="Odoo minus the app.")

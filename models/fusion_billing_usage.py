@@ -33,11 +33,11 @@ class FusionBillingUsage(models.Model):
         help="The app's idempotency key for this push.",
     )
     metric_id = fields.Many2one(
-        "fusion.billing.metric", string="Metric", required=True, index=True,
+        "fusion.billing.metric", required=True, index=True,
         ondelete="restrict", check_company=True,
     )
     subscription_id = fields.Many2one(
-        "sale.order", string="Subscription", index=True, ondelete="restrict",
+        "sale.order", index=True, ondelete="restrict",
         check_company=True,
     )
     partner_id = fields.Many2one("res.partner", string="Customer", index=True)

@@ -126,7 +126,7 @@ def test_manifest_is_complete_and_versioned_for_odoo_19():
     assert MANIFEST["name"] == "Fusion Centralized Billing"
     assert MANIFEST["license"] == "LGPL-3"
     for key in ("summary", "author", "website", "category", "depends", "data",
-                "external_dependencies", "installable"):
+                "external_dependencies"):
         assert MANIFEST.get(key), key
     assert set(MANIFEST["depends"]) == {
         "account_accountant", "sale_subscription", "sale_management", "payment_stripe"}
