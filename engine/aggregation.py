@@ -10,8 +10,9 @@ key or transaction id).
 
 **Re-push rule (all aggregations).** Pushes that share a ``window`` are versions of one
 record: the newest push (highest ``seq``) replaces the older ones, as in Stripe's
-"pre-aggregated" meters. An identical re-push therefore changes nothing, a corrected one
-replaces the old figure, and nothing is ever counted twice. A push without a ``window``
+"pre-aggregated" meters, so a corrected figure replaces the old one and nothing is ever
+counted twice. An identical re-push (same value, timestamp and key) changes nothing at
+all: the original version stays, with its arrival order. A push without a ``window``
 stands alone (the store has already deduplicated its transaction id).
 
 =========  ==========================================  ===============================
@@ -108,19 +109,32 @@ def aggregate(aggregation, pushes, *, recurring=False, opening=None):
 
 
 def latest_per_window(pushes):
-    """Keep, for every window, only its newest push (highest ``seq``).
+    """Keep, for every window, only its newest version (see the re-push rule).
 
-    :param Iterable pushes: :class:`Push` records
-    :return: the survivors, in no particular order
+    Pushes are taken in arrival order (``seq``); a later push of a window replaces the
+    current one unless it is identical to it (same value, timestamp and key), in which
+    case the original stays, arrival order included: an identical re-push then cannot
+    even change which of two windows stamped at the same instant counts as the later one.
+
+    :param Iterable pushes: :class:`Push` records with unique ``seq``
+    :return: the survivors, in arrival order
     :rtype: list
     """
     latest = {}
-    for index, push in enumerate(pushes):
-        slot = ("window", push.window) if push.window is not None else ("alone", index)
+    for push in sorted(pushes, key=_arrival):
+        slot = ("window", push.window) if push.window is not None else ("alone", push.seq)
         current = latest.get(slot)
-        if current is None or push.seq > current.seq:
+        if current is None or _record(push) != _record(current):
             latest[slot] = push
-    return list(latest.values())
+    return sorted(latest.values(), key=_arrival)
+
+
+def _arrival(push):
+    return push.seq
+
+
+def _record(push):
+    return push.value, push.timestamp, push.key
 
 
 def _time_order(push):

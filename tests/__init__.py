@@ -10,6 +10,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_api_auth,
         test_catalogue,
         test_constraints,
+        test_neutralize,
         test_security,
         test_service_keys,
     )

@@ -93,6 +93,30 @@ def test_newest_push_wins_by_arrival_order_not_list_order():
     assert latest_per_window(pushes) == [pushes[0]]
 
 
+def test_identical_re_push_keeps_the_original_version():
+    original = push("5", 1, 1, window="w")
+    assert latest_per_window([original, original._replace(seq=9)]) == [original]
+    # Values are compared as numbers once parsed: "5.0" is the same figure as "5".
+    survivors = aggregate("sum", [original, push("5.0", 1, 9, window="w")]).pushes
+    assert [p.seq for p in survivors] == [1]
+
+
+def test_identical_re_push_cannot_change_a_timestamp_tie():
+    # Windows w1 and w2 are stamped at the same instant; w2 arrived (was corrected) last.
+    pushes = [push("0", 0, 0, window="w2"), push("0", 0, 1, window="w1"),
+              push("1", 0, 2, window="w2")]
+    assert aggregate("last", pushes).units == D(1)
+    # Re-pushing both windows unchanged, w1 last, must not make w1 the later push.
+    again = pushes + [push("1", 0, 3, window="w2"), push("0", 0, 4, window="w1")]
+    assert aggregate("last", again).units == D(1)
+
+
+def test_corrected_re_push_becomes_the_later_push_of_a_tie():
+    pushes = [push("4", 0, 0, window="w1"), push("6", 0, 1, window="w2"),
+              push("5", 0, 2, window="w1")]
+    assert aggregate("last", pushes).units == D(5)
+
+
 def test_surviving_pushes_are_returned_in_time_order_with_decimals():
     result = aggregate("sum", PUSHES)
     assert isinstance(result, Aggregate)
