@@ -68,6 +68,11 @@ class FusionBillingCharge(models.Model):
         "CHECK(included_quantity >= 0)", "The included quantity cannot be negative."
     )
 
+    @api.depends("plan_id.name", "metric_id.name")
+    def _compute_display_name(self):
+        for charge in self:
+            charge.display_name = f"{charge.plan_id.name or ''} / {charge.metric_id.name or ''}"
+
     # === COMPUTE METHODS === #
 
     @api.depends("properties")

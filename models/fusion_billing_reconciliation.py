@@ -52,6 +52,15 @@ class FusionBillingReconciliation(models.Model):
         "This customer, period and metric is already reconciled for this service.",
     )
 
+    @api.depends("partner_id.name", "period_start", "period_end", "metric_id.code")
+    def _compute_display_name(self):
+        for line in self:
+            what = line.metric_id.code or self.env._("total")
+            line.display_name = (
+                f"{line.partner_id.name or ''} {line.period_start or ''}..{line.period_end or ''}"
+                f" {what}"
+            )
+
     @api.depends("odoo_amount", "app_amount", "app_reported", "tolerance", "currency_id")
     def _compute_delta(self):
         for line in self:

@@ -66,6 +66,11 @@ class FusionBillingUsage(models.Model):
         "(subscription_id, metric_id, timestamp) WHERE state = 'pushed'"
     )
 
+    @api.depends("metric_id.code", "transaction_id")
+    def _compute_display_name(self):
+        for usage in self:
+            usage.display_name = f"{usage.metric_id.code or ''} {usage.transaction_id or ''}"
+
     @api.constrains("service_id", "metric_id")
     def _check_metric_service(self):
         for usage in self:

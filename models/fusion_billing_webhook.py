@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 import uuid
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 WEBHOOK_STATES = [
     ("pending", "Pending"),
@@ -60,6 +60,12 @@ class FusionBillingWebhook(models.Model):
     )
     # The drain cron picks due rows in order.
     _due_idx = models.Index("(next_attempt_date) WHERE state IN ('pending', 'retrying')")
+
+    @api.depends("event_type", "webhook_uuid")
+    def _compute_display_name(self):
+        for webhook in self:
+            short_id = (webhook.webhook_uuid or "")[:8]
+            webhook.display_name = f"{webhook.event_type or ''} ({short_id})"
 
     def action_replay(self):
         """Queue webhooks again (dead-lettered ones after a fix, or a delivered one the

@@ -101,6 +101,16 @@ class TestDemoCatalogue(FusionBillingCommon):
                          {"nexacloud_pro_monthly", "nexacloud_pro_yearly"})
         self.assertEqual(set(plans.mapped("billing_period_unit")), {"month", "year"})
 
+    def test_demo_subscriptions_carry_pushed_usage_in_shadow(self):
+        orders = self.env["sale.order"].search([("x_fc_service_id", "=", self.demo.id)])
+        self.assertEqual(set(orders.mapped("x_fc_external_id")),
+                         {"sub_maple_pro", "sub_aurora_pro"})
+        self.assertTrue(all(orders.mapped("x_fc_shadow")))
+        usage = orders.x_fc_usage_ids
+        self.assertEqual(set(usage.mapped("state")), {"pushed"})
+        self.assertEqual(set(usage.metric_id.mapped("aggregation")),
+                         {"sum", "max", "last", "unique", "count"})
+
     def test_demo_customers_are_linked_and_a_script_key_works(self):
         self.assertEqual(len(self.demo.account_link_ids), 2)
         clear = self.demo.with_user(self.billing_manager)._generate_key("script")
