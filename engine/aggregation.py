@@ -52,7 +52,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .catalogue import VALUE_AGGREGATIONS, validate_metric
+from .catalogue import VALUE_AGGREGATIONS, allows_negative, validate_metric
 from .checks import Problems, decimal_field
 from .errors import ValidationFailure
 from .money import ONE, ZERO
@@ -168,7 +168,7 @@ def _clean_pushes(aggregation, recurring, pushes, problems):
         problems.add("pushes", "invalid_type")
         return []
     clean, seqs = [], set()
-    signed = recurring and aggregation == "sum"
+    signed = allows_negative(aggregation, recurring)
     for index, push in enumerate(pushes):
         path = f"pushes.{index}"
         if not isinstance(push, Push):

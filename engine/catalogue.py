@@ -16,6 +16,17 @@ RECURRING_AGGREGATIONS = ("sum", "unique")
 VALUE_AGGREGATIONS = ("sum", "max", "last")
 
 
+def allows_negative(aggregation, recurring):
+    """Tell whether a push of this metric may carry a negative value.
+
+    Only a recurring sum takes signed deltas (``+3`` seats, ``-1`` seat) on a carried
+    balance; every other push is a counter, a peak or a key, never below zero.
+
+    :rtype: bool
+    """
+    return bool(recurring) and aggregation == "sum"
+
+
 def validate_metric(aggregation, recurring=False):
     """Check a metric's settings; raise with every problem found.
 

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..engine import catalogue
+
 USAGE_STATES = [
     ("pushed", "Pushed"),
     ("rated", "Rated"),
@@ -58,9 +60,6 @@ class FusionBillingUsage(models.Model):
         "UNIQUE(service_id, transaction_id)",
         "This usage push (transaction id) has already been recorded for this service.",
     )
-    _quantity_positive = models.Constraint(
-        "CHECK(quantity >= 0)", "A usage quantity cannot be negative."
-    )
     # The rating cron reads the pushed rows of one subscription and metric per period.
     _pending_rating_idx = models.Index(
         "(subscription_id, metric_id, timestamp) WHERE state = 'pushed'"
@@ -78,6 +77,18 @@ class FusionBillingUsage(models.Model):
                 raise ValidationError(self.env._(
                     "Usage of service %(service)s cannot use metric %(metric)s of another "
                     "service.", service=usage.service_id.name, metric=usage.metric_id.code,
+                ))
+
+    @api.constrains("quantity", "metric_id")
+    def _check_quantity_sign(self):
+        for usage in self:
+            metric = usage.metric_id
+            if usage.quantity < 0 and not catalogue.allows_negative(
+                metric.aggregation, metric.recurring
+            ):
+                raise ValidationError(self.env._(
+                    "Usage of %(metric)s cannot be negative: only recurring sum metrics "
+                    "take signed changes.", metric=metric.code,
                 ))
 
     @api.ondelete(at_uninstall=False)

@@ -82,8 +82,12 @@ class TestConstraints(FusionBillingCommon):
         self.assertTrue(self._create_usage(
             transaction_id="tx-42", service_id=other.id, metric_id=metric.id))
 
-    def test_usage_quantity_cannot_be_negative(self):
-        self.assertRejectedByDatabase(lambda: self._create_usage(quantity=-0.5))
+    def test_usage_quantity_is_negative_only_for_recurring_sums(self):
+        with self.assertRaises(ValidationError):
+            self._create_usage(quantity=-0.5)
+        seats = self._create_metric(self.service, code="seats", recurring=True)
+        delta = self._create_usage(transaction_id="tx-seats", metric_id=seats.id, quantity=-1)
+        self.assertEqual(delta.quantity, -1)
 
     def test_rated_usage_is_frozen(self):
         usage = self._create_usage()

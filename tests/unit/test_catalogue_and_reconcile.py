@@ -29,6 +29,14 @@ def test_incoherent_metrics_fail_with_a_stable_code(aggregation, recurring, deta
     assert info.value.details == details
 
 
+@pytest.mark.parametrize("aggregation,recurring,expected", [
+    ("sum", True, True), ("sum", False, False), ("unique", True, False),
+    ("max", False, False), ("last", False, False), ("count", False, False),
+])
+def test_only_a_recurring_sum_takes_negative_pushes(aggregation, recurring, expected):
+    assert catalogue.allows_negative(aggregation, recurring) is expected
+
+
 @pytest.mark.parametrize("odoo,app,tolerance,expected", [
     ("100.00", "100.00", "0.01", (Decimal("0.00"), "matched")),
     ("100.01", "100.00", "0.01", (Decimal("0.01"), "matched")),
