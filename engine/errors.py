@@ -23,11 +23,14 @@ class ValidationFailure(EngineError, ValueError):
 
     def __init__(self, details, message=None):
         self.details = {path: list(codes) for path, codes in details.items()}
-        if message is None:
-            message = "; ".join(
-                f"{path}: {', '.join(codes)}" for path, codes in sorted(self.details.items())
-            )
-        super().__init__(message)
+        super().__init__(message or "; ".join(self.lines()))
+
+    def lines(self):
+        """One ``"path: code, code"`` line per field, sorted, for messages shown to people.
+
+        :rtype: list
+        """
+        return [f"{path}: {', '.join(codes)}" for path, codes in sorted(self.details.items())]
 
     @property
     def codes(self):

@@ -68,12 +68,12 @@ class FusionBillingCharge(models.Model):
         "CHECK(included_quantity >= 0)", "The included quantity cannot be negative."
     )
 
+    # === COMPUTE METHODS === #
+
     @api.depends("plan_id.name", "metric_id.name")
     def _compute_display_name(self):
         for charge in self:
             charge.display_name = f"{charge.plan_id.name or ''} / {charge.metric_id.name or ''}"
-
-    # === COMPUTE METHODS === #
 
     @api.depends("properties")
     def _compute_properties_text(self):
@@ -98,10 +98,7 @@ class FusionBillingCharge(models.Model):
             try:
                 pricing.validate(charge.charge_model, charge.properties or {})
             except ValidationFailure as failure:
-                problems = "\n".join(
-                    f"- {path}: {', '.join(codes)}"
-                    for path, codes in sorted(failure.details.items())
-                )
+                problems = "\n".join(f"- {line}" for line in failure.lines())
                 raise ValidationError(self.env._(
                     "The %(model)s pricing of %(metric)s is not valid:\n%(problems)s",
                     model=charge.charge_model, metric=charge.metric_id.display_name,

@@ -62,6 +62,6 @@ class FusionBillingMetric(models.Model):
                 catalogue.validate_metric(metric.aggregation, metric.recurring)
             except ValidationFailure as error:
                 raise ValidationError(self.env._(
-                    "Metric %(code)s: only sum and unique count metrics can be recurring.",
-                    code=metric.code,
+                    "Metric %(code)s is not coherent: %(problems)s",
+                    code=metric.code, problems="; ".join(error.lines()),
                 )) from error

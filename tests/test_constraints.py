@@ -64,8 +64,9 @@ class TestConstraints(FusionBillingCommon):
 
     def test_only_sum_and_unique_metrics_can_be_recurring(self):
         self.assertTrue(self._create_metric(self.service, code="seats", recurring=True))
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(ValidationError) as error:
             self._create_metric(self.service, code="peak", aggregation="max", recurring=True)
+        self.assertIn("recurring: recurring_not_allowed", str(error.exception))
 
     def test_a_metric_is_charged_once_per_plan(self):
         self._create_charge()

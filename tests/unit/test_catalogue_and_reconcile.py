@@ -51,6 +51,12 @@ def test_compare(odoo, app, tolerance, expected):
     assert reconcile.compare(odoo, app, tolerance) == expected
 
 
+def test_failure_lines_name_every_field_and_code_in_order():
+    failure = ValidationFailure({"b": ["x", "y"], "a": ["z"]})
+    assert failure.lines() == ["a: z", "b: x, y"]
+    assert str(failure) == "a: z; b: x, y"
+
+
 def test_negative_tolerance_is_refused():
     with pytest.raises(ValidationFailure) as info:
         reconcile.compare("1", "1", "-0.01")
