@@ -1,15 +1,19 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 from . import (
+    account_move_line,
     fusion_billing_account_link,
     fusion_billing_charge,
     fusion_billing_metric,
+    fusion_billing_rated_usage,
     fusion_billing_reconciliation,
     fusion_billing_service,
     fusion_billing_service_key,
     fusion_billing_usage,
+    fusion_billing_usage_ingest,
     fusion_billing_webhook,
     res_partner,
     sale_order,
+    sale_order_usage,
     sale_subscription_plan,
 )

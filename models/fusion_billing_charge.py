@@ -5,7 +5,7 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..engine import pricing
+from ..engine import pricing, rating
 from ..engine.errors import ValidationFailure
 
 CHARGE_MODELS = [
@@ -88,6 +88,19 @@ class FusionBillingCharge(models.Model):
                 raise ValidationError(self.env._(
                     "The charge properties are not valid JSON: %(error)s", error=error
                 )) from error
+
+    # === BUSINESS METHODS === #
+
+    def _fc_engine_charge(self, currency_exponent):
+        """The engine's ready-to-rate charge. :rtype: engine.rating.Charge"""
+        self.ensure_one()
+        # The included quantity is a numeric column read back as a float: str() gives the
+        # typed value back (at most 6 decimals), never the binary approximation.
+        return rating.Charge.build(
+            self.charge_model, self.properties or {},
+            included_quantity=str(self.included_quantity or 0),
+            currency_exponent=currency_exponent,
+        )
 
     # === CONSTRAINT METHODS === #
 

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..engine import catalogue
+from ..engine import catalogue, ingest
 from ..engine.errors import ValidationFailure
 
 
@@ -47,6 +47,16 @@ class FusionBillingMetric(models.Model):
         help="The value carries into the next period instead of starting again at zero "
         "(seats, stored gigabytes). Allowed for sum and unique count only.",
     )
+    replay_policy = fields.Selection(
+        [(ingest.OVERWRITE, "Newest Push Wins"), (ingest.REJECT, "Reject Changes")],
+        required=True,
+        default=ingest.OVERWRITE,
+        help="What a re-push of a stored window (same transaction id) with another figure "
+        "does. Newest Push Wins: it replaces the old figure, which stays visible on the "
+        "usage row with a revision count. Reject Changes: it is refused "
+        "(value_already_exist). An identical re-push is always accepted, and a window of a "
+        "rated period never changes.",
+    )
     unit_name = fields.Char(string="Unit", help="Shown on invoices, e.g. GB, API call, seat.")
     active = fields.Boolean(default=True)
     charge_ids = fields.One2many("fusion.billing.charge", "metric_id", string="Charges")
@@ -54,6 +64,13 @@ class FusionBillingMetric(models.Model):
     _service_code_uniq = models.Constraint(
         "UNIQUE(service_id, code)", "A metric with this code already exists for this service."
     )
+
+    def _fc_rule(self):
+        """What judging a push needs of this metric. :rtype: engine.ingest.MetricRule"""
+        self.ensure_one()
+        return ingest.MetricRule(
+            self.aggregation, self.field_name or "value", self.recurring, self.replay_policy
+        )
 
     @api.constrains("aggregation", "recurring")
     def _check_aggregation(self):

@@ -48,8 +48,9 @@ class FusionBillingReconciliation(models.Model):
         "CHECK(period_end >= period_start)", "A period cannot end before it starts."
     )
     _line_uniq = models.UniqueIndex(
-        "(service_id, partner_id, period_start, period_end, COALESCE(metric_id, 0))",
-        "This customer, period and metric is already reconciled for this service.",
+        "(service_id, partner_id, COALESCE(subscription_id, 0), period_start, period_end,"
+        " COALESCE(metric_id, 0))",
+        "This subscription, period and metric is already reconciled for this service.",
     )
 
     @api.depends("partner_id.name", "period_start", "period_end", "metric_id.code")

@@ -112,16 +112,38 @@ class FusionBillingService(models.Model):
             service.message_post(body=self.env._("Webhook signing secret regenerated."))
 
     def action_set_live(self):
-        """Cut the service over: from now on its usage is billed for real."""
+        """Cut the service over: native Odoo bills its subscriptions from their next
+        period (the app still bills the one running today)."""
         self._check_manager()
-        self.filtered(lambda s: s.mode == "shadow").write({"mode": "live"})
+        for service in self.filtered(lambda s: s.mode == "shadow"):
+            service.mode = "live"
+            subscriptions = service._fc_subscriptions()
+            subscriptions._fc_lock()
+            for order in subscriptions:
+                order._fc_go_live(order._fc_today())
 
     def action_set_shadow(self):
         """Go back to shadow: nothing the service causes is billed any more."""
         self._check_manager()
-        self.filtered(lambda s: s.mode == "live").write({"mode": "shadow"})
+        for service in self.filtered(lambda s: s.mode == "live"):
+            service.mode = "shadow"
+            subscriptions = service._fc_subscriptions()
+            subscriptions._fc_lock()
+            subscriptions._fc_back_to_shadow()
 
     # === BUSINESS METHODS === #
+
+    def _fc_subscriptions(self):
+        self.ensure_one()
+        return self.env["sale.order"].search([
+            ("x_fc_service_id", "=", self.id), ("state", "!=", "cancel"),
+        ])
+
+    def _fc_timezone(self):
+        """The time zone whose dates bound billing periods: the company's (its partner's),
+        UTC when none is set."""
+        self.ensure_one()
+        return self.company_id.partner_id.tz or "UTC"
 
     def _generate_key(self, name):
         """Create an API key for this service and return it in clear, exactly once.

@@ -15,9 +15,12 @@ USAGE_STATES = [
 class FusionBillingUsage(models.Model):
     """One aggregated usage push: a counter for a customer, metric and window.
 
-    Each push is stored once: ``(service, transaction id)`` is unique, so a retried push
-    never counts twice. The rating cron moves rows pushed -> rated, stamping the billing
-    period it rated them in, and the invoice moves them to invoiced.
+    A push is identified as in Lago by ``(service, external subscription id, transaction
+    id)``: a retried push is stored once. A changed re-push of the same key follows the
+    metric's replay policy (overwrite, keeping the previous figure and a revision count,
+    or reject). The rating moves rows pushed -> rated, stamping the period and the rated
+    usage line that priced them, and the invoice moves them to invoiced. Rows are written
+    by :meth:`_ingest` (``fusion_billing_usage_ingest.py``) in bulk SQL.
     """
 
     _name = "fusion.billing.usage"
@@ -32,38 +35,51 @@ class FusionBillingUsage(models.Model):
     company_id = fields.Many2one(related="service_id.company_id", store=True, index=True)
     transaction_id = fields.Char(
         string="Transaction ID", required=True, readonly=True,
-        help="The app's idempotency key for this push.",
+        help="The app's idempotency key for this push, unique per subscription.",
     )
     metric_id = fields.Many2one(
         "fusion.billing.metric", required=True, index=True,
         ondelete="restrict", check_company=True,
     )
+    unit_name = fields.Char(related="metric_id.unit_name", string="Unit")
     subscription_id = fields.Many2one(
         "sale.order", index=True, ondelete="restrict",
         check_company=True,
     )
     partner_id = fields.Many2one("res.partner", string="Customer", index=True)
-    external_subscription_id = fields.Char(string="External Subscription ID", index=True)
+    external_subscription_id = fields.Char(
+        string="External Subscription ID", required=True, readonly=True,
+    )
     timestamp = fields.Datetime(required=True, help="When the usage happened (UTC).")
     quantity = fields.Float(digits=(20, 6), required=True, default=0.0)
     unique_key = fields.Char(help="The distinct key counted by unique-count metrics.")
     properties = fields.Json(help="The push's properties as the app sent them.")
+    revision = fields.Integer(
+        readonly=True, default=0,
+        help="How many times the app re-pushed this window with a different figure.",
+    )
+    previous_quantity = fields.Float(
+        digits=(20, 6), readonly=True,
+        help="The figure this push replaced at its last revision.",
+    )
+    previous_timestamp = fields.Datetime(readonly=True)
+    revised_date = fields.Datetime(string="Last Revised", readonly=True)
     state = fields.Selection(USAGE_STATES, required=True, default="pushed", index=True)
     period_start = fields.Date(help="First day of the billing period this push was rated in.")
     period_end = fields.Date(help="Last day of the billing period this push was rated in.")
     rated_date = fields.Datetime(readonly=True)
-    order_line_id = fields.Many2one(
-        "sale.order.line", string="Usage Line", readonly=True, ondelete="set null",
+    rated_usage_id = fields.Many2one(
+        "fusion.billing.rated.usage", string="Rated In", readonly=True, index="btree_not_null",
+        ondelete="restrict",
     )
+    invoice_line_id = fields.Many2one(related="rated_usage_id.invoice_line_id")
 
-    _service_transaction_uniq = models.Constraint(
-        "UNIQUE(service_id, transaction_id)",
-        "This usage push (transaction id) has already been recorded for this service.",
+    _service_subscription_transaction_uniq = models.Constraint(
+        "UNIQUE(service_id, external_subscription_id, transaction_id)",
+        "This usage push (transaction id) has already been recorded for this subscription.",
     )
-    # The rating cron reads the pushed rows of one subscription and metric per period.
-    _pending_rating_idx = models.Index(
-        "(subscription_id, metric_id, timestamp) WHERE state = 'pushed'"
-    )
+    # Aggregation reads the rows of one subscription per period, by time.
+    _subscription_time_idx = models.Index("(subscription_id, timestamp)")
 
     @api.depends("metric_id.code", "transaction_id")
     def _compute_display_name(self):

@@ -58,7 +58,8 @@ class FusionBillingCommon(TransactionCase):
     def _create_usage(self, **values):
         return self.env["fusion.billing.usage"].create({
             "service_id": self.service.id, "metric_id": self.metric.id,
-            "transaction_id": "tx-1", "timestamp": "2026-11-01 10:00:00", "quantity": 5,
+            "external_subscription_id": "sub-1", "transaction_id": "tx-1",
+            "timestamp": "2026-11-01 10:00:00", "quantity": 5,
             **values,
         })
 

@@ -75,9 +75,11 @@ class TestConstraints(FusionBillingCommon):
     def test_included_quantity_cannot_be_negative(self):
         self.assertRejectedByDatabase(lambda: self._create_charge(included_quantity=-1))
 
-    def test_usage_transaction_id_is_unique_per_service(self):
+    def test_usage_transaction_id_is_unique_per_subscription_of_a_service(self):
         self._create_usage(transaction_id="tx-42")
         self.assertRejectedByDatabase(lambda: self._create_usage(transaction_id="tx-42"))
+        # Apps reuse one transaction id per window for every subscription (Lago's key).
+        self.assertTrue(self._create_usage(transaction_id="tx-42", external_subscription_id="s2"))
         other = self._create_service(code="testdesk")
         metric = self._create_metric(other, code="storage_gb")
         self.assertTrue(self._create_usage(

@@ -1,1 +1,2 @@
 # TEST STAND-IN for the Odoo Enterprise module account_accountant. Never ship it.
+from . import models

@@ -6,7 +6,7 @@
     "category": "Hidden/Tests",
     "summary": "Test stand-in: never install in production",
     "depends": ["account_accountant", "sale_management"],
-    "data": ["security/ir.model.access.csv"],
+    "data": ["security/ir.model.access.csv", "data/sale_subscription_cron.xml"],
     "license": "LGPL-3",
     "installable": True,
 }

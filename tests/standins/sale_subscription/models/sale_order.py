@@ -1,4 +1,12 @@
 # TEST STAND-IN for the Odoo Enterprise module sale_subscription. Never ship it.
+# Field and method names as in Odoo 19 Enterprise (shared/docs/odoo19-reference.md §8).
+# The recurring invoicing below does only what §8 documents: select in-progress
+# subscriptions whose next invoice date is due, invoice prepaid recurring lines and
+# postpaid ones with a delivered quantity, set each line's deferred period, post, and
+# advance next_invoice_date by the plan's period. Nothing else (no payment, no mail,
+# no consolidation, no closing, no upsell).
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 
 SUBSCRIPTION_STATES = [
@@ -27,8 +35,56 @@ class SaleOrder(models.Model):
         for order in self:
             order.is_subscription = bool(order.plan_id) and order.subscription_state != "7_upsell"
 
+    def _recurring_invoice_domain(self, extra_domain=None):
+        return [
+            ("is_subscription", "=", True),
+            ("subscription_state", "=", "3_progress"),
+            ("next_invoice_date", "<=", fields.Date.today()),
+            *(extra_domain or []),
+        ]
+
+    def _get_invoiceable_lines(self, final=False):
+        if not self.is_subscription:
+            return super()._get_invoiceable_lines(final)
+        return self.order_line.filtered(
+            lambda line: line.recurring_invoice and (
+                line.product_id.invoice_policy == "order" and line.product_uom_qty
+                or line._is_postpaid_line() and line.qty_delivered
+            )
+        )
+
+    @api.model
+    def _cron_recurring_create_invoice(self):
+        return self._create_recurring_invoice()
+
+    def _create_recurring_invoice(self, batch_size=30):
+        subscriptions = self or self.search(self._recurring_invoice_domain(), limit=batch_size)
+        invoices = self.env["account.move"]
+        for subscription in subscriptions.filtered(lambda s: s._get_invoiceable_lines()):
+            invoice = subscription._create_invoices()
+            invoice.action_post()
+            subscription.next_invoice_date += subscription.plan_id.billing_period
+            invoices |= invoice
+        return invoices
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
     recurring_invoice = fields.Boolean(related="product_id.recurring_invoice")
+
+    def _is_postpaid_line(self):
+        return self.product_id.invoice_policy == "delivery"
+
+    def _prepare_invoice_line(self, **optional_values):
+        values = super()._prepare_invoice_line(**optional_values)
+        order = self.order_id
+        if self.recurring_invoice and order.is_subscription and order.next_invoice_date:
+            start = order.next_invoice_date
+            values.update({
+                "quantity": self.qty_delivered if self._is_postpaid_line()
+                else self.product_uom_qty,
+                "deferred_start_date": start,
+                "deferred_end_date": start + order.plan_id.billing_period - relativedelta(days=1),
+            })
+        return values

@@ -1,0 +1,336 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+"""Judging usage pushes: one raw push in, a clean push or every problem out.
+
+The model looks up the metric and the subscription a push names and hands them over as
+plain values (:class:`MetricRule`, :class:`SubscriptionSpan`); everything decided about
+the push is decided here, so the rules are tested without Odoo:
+
+* the identity of a push is ``(external subscription id, transaction id)`` within a
+  service, as Lago's ``(organization, external_subscription_id, transaction_id)``;
+* the timestamp is Unix seconds (decimals allowed) or ISO 8601 (UTC when it has no
+  offset); absent, it is the time of arrival, as in Lago. It may not be more than
+  :data:`FUTURE_TOLERANCE` ahead of the server's clock, before the subscription's start,
+  after its end, or inside a period that is already rated (``period_already_billed``);
+* the metric's property (``field_name``) is a finite number for sum, max and last
+  (signed only for a recurring sum) and a key for unique; count needs none;
+* a push whose key is already stored is an identical **replay** (returned as stored), an
+  **overwrite** (the metric's replay policy allows it) or refused: see :func:`judge_replay`.
+
+Error codes are Lago's where Lago has one (``value_is_mandatory``, ``invalid_format``,
+``value_is_not_valid_number``, ``metric_not_found``, ``subscription_not_found``,
+``value_already_exist``) and our own, stable, otherwise.
+"""
+
+import math
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
+
+from .catalogue import VALUE_AGGREGATIONS, allows_negative
+from .checks import Problems
+from .errors import ValidationFailure
+from .money import NOT_A_NUMBER, to_decimal
+
+MAX_BATCH = 100
+FUTURE_TOLERANCE = timedelta(minutes=5)
+# Longest transaction id, external id or key kept (Lago stores strings; keep them sane).
+MAX_ID_LENGTH = 255
+
+# Replay policies of a metric (fusion.billing.metric.replay_policy).
+OVERWRITE = "overwrite"
+REJECT = "reject"
+REPLAY_POLICIES = (OVERWRITE, REJECT)
+
+# Outcomes of a stored push.
+CREATED = "created"
+REPLAYED = "replayed"
+OVERWRITTEN = "overwritten"
+
+
+class MetricRule(NamedTuple):
+    """What judging a push needs of its metric."""
+
+    aggregation: str
+    field_name: str = "value"
+    recurring: bool = False
+    replay_policy: str = OVERWRITE
+
+
+class SubscriptionSpan(NamedTuple):
+    """The instants (UTC-aware) between which a subscription takes usage.
+
+    ``start``: the subscription's first instant; ``end``: the first instant after it ended
+    (``None`` while it runs); ``open_from``: the start of its open (not yet rated) usage
+    period: anything earlier belongs to a rated period.
+    """
+
+    start: datetime
+    end: datetime | None = None
+    open_from: datetime | None = None
+
+
+class CleanPush(NamedTuple):
+    """A push that passed every check, ready to store."""
+
+    transaction_id: str
+    external_subscription_id: str
+    code: str
+    timestamp: datetime  # UTC-aware, microseconds kept
+    quantity: Decimal  # the number counted (1 for count and unique)
+    unique_key: str | None  # the distinct thing, for unique
+    properties: dict
+
+
+class Stored(NamedTuple):
+    """What a replay is compared with: the stored row of the same key."""
+
+    code: str
+    timestamp: datetime
+    quantity: Decimal
+    unique_key: str | None
+    frozen: bool  # its period is rated (the row is part of a bill)
+
+
+def parse_timestamp(value, path="timestamp"):
+    """Parse a push timestamp into an aware UTC datetime.
+
+    :param value: Unix seconds (``int``, ``float``, ``Decimal`` or a decimal string) or an
+        ISO 8601 string; an ISO string without offset is UTC
+    :rtype: datetime
+    :raise ValidationFailure: ``invalid_format``
+    """
+    failure = ValidationFailure({path: ["invalid_format"]})
+    if isinstance(value, bool) or value is None:
+        raise failure
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            seconds = to_decimal(text, path)
+        except ValidationFailure:
+            return _parse_iso(text, failure)
+        return _from_seconds(seconds, failure)
+    if isinstance(value, (int, float, Decimal)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise failure
+        try:
+            return _from_seconds(to_decimal(value, path), failure)
+        except ValidationFailure:
+            raise failure from None
+    raise failure
+
+
+def _from_seconds(seconds, failure):
+    try:
+        micros = int((seconds * 1_000_000).to_integral_value())
+        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
+    except (OverflowError, InvalidOperation, ValueError):
+        raise failure from None
+
+
+def _parse_iso(text, failure):
+    if not text or not text[0].isdigit():
+        raise failure
+    try:
+        stamp = datetime.fromisoformat(text)
+    except ValueError:
+        raise failure from None
+    if stamp.tzinfo is None:
+        return stamp.replace(tzinfo=UTC)
+    return stamp.astimezone(UTC)
+
+
+def judge_push(raw, *, metric, span, now):
+    """Check one raw push.
+
+    :param Mapping raw: the push as the app sent it: ``transaction_id``,
+        ``external_subscription_id``, ``code``, ``timestamp`` (optional) and
+        ``properties``
+    :param MetricRule metric: the metric named by ``code``, or ``None`` when the service
+        has no active metric of that code
+    :param SubscriptionSpan span: the subscription named by ``external_subscription_id``,
+        or ``None`` when the service has none of that id
+    :param datetime now: the server's clock, UTC-aware
+    :rtype: CleanPush
+    :raise ValidationFailure: with every problem, field paths as in the push
+    """
+    problems = Problems()
+    if not isinstance(raw, Mapping):
+        raise ValidationFailure({"event": ["invalid_format"]})
+    transaction_id = _identifier(problems, raw.get("transaction_id"), "transaction_id")
+    external_id = _identifier(
+        problems, raw.get("external_subscription_id"), "external_subscription_id"
+    )
+    code = _identifier(problems, raw.get("code"), "code")
+    if code is not None and metric is None:
+        problems.add("code", "metric_not_found")
+    if external_id is not None and span is None:
+        problems.add("external_subscription_id", "subscription_not_found")
+    timestamp = _timestamp(problems, raw.get("timestamp"), span, now)
+    properties = raw.get("properties")
+    if properties is None:
+        properties = {}
+    if not isinstance(properties, Mapping):
+        problems.add("properties", "invalid_format")
+        properties = {}
+    quantity, key = _measure(problems, metric, properties)
+    problems.raise_if_any()
+    return CleanPush(
+        transaction_id, external_id, code, timestamp, quantity, key, dict(properties)
+    )
+
+
+def _identifier(problems, value, path):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        problems.add(path, "value_is_mandatory")
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        problems.add(path, "invalid_format")
+        return None
+    text = str(value)
+    if len(text) > MAX_ID_LENGTH:
+        problems.add(path, "value_is_too_long")
+        return None
+    return text
+
+
+def _timestamp(problems, value, span, now):
+    if value is None:
+        stamp = now
+    else:
+        try:
+            stamp = parse_timestamp(value)
+        except ValidationFailure as failure:
+            problems.merge(failure)
+            return None
+    if stamp > now + FUTURE_TOLERANCE:
+        problems.add("timestamp", "timestamp_in_the_future")
+    elif span is not None:
+        if stamp < span.start:
+            problems.add("timestamp", "before_subscription_start")
+        elif span.end is not None and stamp >= span.end:
+            problems.add("timestamp", "after_subscription_end")
+        elif span.open_from is not None and stamp < span.open_from:
+            problems.add("timestamp", "period_already_billed")
+    return stamp
+
+
+def _measure(problems, metric, properties):
+    """The number a push counts and its key, from the metric's property."""
+    if metric is None:
+        return None, None
+    field = metric.field_name or "value"
+    path = f"properties.{field}"
+    value = properties.get(field)
+    if metric.aggregation in VALUE_AGGREGATIONS:
+        if value is None or value == "":
+            problems.add(path, "value_is_mandatory")
+            return None, None
+        try:
+            number = to_decimal(value, path)
+        except ValidationFailure:
+            problems.add(path, NOT_A_NUMBER)
+            return None, None
+        if number < 0 and not allows_negative(metric.aggregation, metric.recurring):
+            problems.add(path, "negative_value")
+        return number, None
+    if metric.aggregation == "unique":
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problems.add(path, "value_is_mandatory")
+            return None, None
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            problems.add(path, "invalid_format")
+            return None, None
+        return Decimal(1), str(value)
+    return Decimal(1), None  # count: one window, whatever it carries
+
+
+def same_record(stored, push):
+    """Whether a push is an identical replay of a stored row (metric, value, time, key).
+
+    :type stored: Stored
+    :type push: CleanPush
+    :rtype: bool
+    """
+    return (
+        stored.code == push.code
+        and stored.quantity == push.quantity
+        and stored.timestamp == push.timestamp
+        and stored.unique_key == push.unique_key
+    )
+
+
+def judge_replay(stored, push, policy):
+    """Decide what a push whose key is already stored does.
+
+    :param Stored stored: the stored row of the same key
+    :param CleanPush push: the new push
+    :param str policy: the stored metric's replay policy, ``overwrite`` or ``reject``
+    :return: :data:`REPLAYED` (identical: nothing changes) or :data:`OVERWRITTEN`
+    :rtype: str
+    :raise ValidationFailure: ``transaction_id: period_already_billed`` when the stored
+        row is part of a bill, ``transaction_id: value_already_exist`` when the policy
+        rejects, ``code: metric_cannot_change`` when the push names another metric
+    """
+    if same_record(stored, push):
+        return REPLAYED
+    if stored.frozen:
+        raise ValidationFailure({"transaction_id": ["period_already_billed"]})
+    if policy == REJECT:
+        raise ValidationFailure({"transaction_id": ["value_already_exist"]})
+    if stored.code != push.code:
+        # A window is a counter of one metric: moving it to another would silently
+        # re-price it. The app must use a new transaction id instead.
+        raise ValidationFailure({"code": ["metric_cannot_change"]})
+    return OVERWRITTEN
+
+
+def batch_errors(results):
+    """Lago's batch error details: ``{"<index>": {field: [codes]}}`` for failed pushes.
+
+    :param list results: per push, a ``ValidationFailure`` or anything else (accepted)
+    :rtype: dict
+    """
+    return {
+        str(index): result.details
+        for index, result in enumerate(results)
+        if isinstance(result, ValidationFailure)
+    }
+
+
+def check_batch_size(pushes):
+    """:raise ValidationFailure: ``events: too_many_events`` / ``no_events``"""
+    if isinstance(pushes, (str, bytes, Mapping)) or not hasattr(pushes, "__len__"):
+        raise ValidationFailure({"events": ["invalid_format"]})
+    if not pushes:
+        raise ValidationFailure({"events": ["no_events"]})
+    if len(pushes) > MAX_BATCH:
+        raise ValidationFailure({"events": ["too_many_events"]})
+
+
+def duplicate_in_batch(pushes):
+    """Indexes of pushes whose key appeared earlier in the same batch with another record.
+
+    Two identical pushes in one batch are one push; two different ones for one key are an
+    error in the batch itself (which one wins would depend on the order).
+
+    :param list pushes: :class:`CleanPush` (or ``None`` for pushes that failed)
+    :rtype: set
+    """
+    first, clashes = {}, set()
+    for index, push in enumerate(pushes):
+        if push is None:
+            continue
+        key = (push.external_subscription_id, push.transaction_id)
+        earlier = first.setdefault(key, push)
+        if earlier is not push and earlier[:6] != push[:6]:
+            clashes.add(index)
+    return clashes
+
+
+def utc(value: Any):
+    """An aware UTC datetime from a naive UTC one (as Odoo stores them); ``None`` stays."""
+    if value is None or value is False:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -1,0 +1,241 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+"""The usage of one subscription period: SQL figures in, units and ratings out.
+
+The store keeps one row per push key (a replay overwrites its row, see
+:mod:`engine.ingest`), so the rows of a period are already the survivors of
+:func:`engine.aggregation.latest_per_window`. The model aggregates them in one SQL query
+per subscription into :class:`MetricStats`; :func:`units` turns those figures into the
+period's units exactly as :func:`engine.aggregation.aggregate` would from the rows
+(``tests/unit/test_usage.py`` proves it on random pushes), without loading the rows.
+
+A **recurring** metric carries its value: its figures ``balance`` and ``keys_to_date``
+are taken over every row of the subscription up to the period's end (the opening balance
+plus the period's deltas; the keys seen so far), not only over the period.
+
+The usage period of a subscription is ``[usage start, end)`` in the company's dates; see
+:func:`open_period_end` for where it ends.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from .errors import ValidationFailure
+from .money import ZERO, decimal_str
+from .periods import BillingCycle, Period, utc_bounds
+from .rating import rate
+
+
+class MetricStats(NamedTuple):
+    """Figures of one metric over one period, as the SQL query returns them."""
+
+    count: int = 0  # rows (windows) in the period
+    total: Decimal = ZERO  # sum of their values
+    peak: Decimal | None = None  # largest value
+    last: Decimal | None = None  # value of the latest row (timestamp, then arrival)
+    distinct: int = 0  # distinct keys in the period
+    balance: Decimal = ZERO  # recurring sum: every row up to the period end
+    keys_to_date: int = 0  # recurring unique: distinct keys up to the period end
+    events: tuple | None = None  # values in time order (percentage's per-event rules)
+
+
+class ChargeUsage(NamedTuple):
+    """One charge of the plan over the period."""
+
+    charge: Any  # the caller's charge reference (a record id, a name...)
+    metric: Any  # the caller's metric reference
+    rating: Any  # engine.rating.Rating
+
+
+def units(aggregation, recurring, stats):
+    """The period's units and per-push events from its SQL figures.
+
+    :param str aggregation: ``sum``, ``max``, ``last``, ``count`` or ``unique``
+    :param bool recurring: whether the metric carries its value
+    :param MetricStats stats: the figures (an empty :class:`MetricStats` without rows)
+    :return: ``(units, events)``; ``events`` is ``None`` where no per-push list exists
+    :rtype: tuple
+    :raise ValidationFailure: ``pushes: negative_balance`` when a recurring sum's deltas
+        take it below zero
+    """
+    if recurring:
+        if aggregation == "sum":
+            if stats.balance < 0:
+                raise ValidationFailure({"pushes": ["negative_balance"]})
+            return Decimal(stats.balance), None
+        return Decimal(stats.keys_to_date), None
+    if aggregation == "sum":
+        return Decimal(stats.total or ZERO), stats.events
+    if aggregation == "count":
+        return Decimal(stats.count), (Decimal(1),) * stats.count
+    if aggregation == "unique":
+        return Decimal(stats.distinct), (Decimal(1),) * stats.distinct
+    if aggregation == "max":
+        return (ZERO if stats.peak is None else Decimal(stats.peak)), None
+    return (ZERO if stats.last is None else Decimal(stats.last)), None  # last
+
+
+def rate_period(charges, stats_by_metric):
+    """Rate every charge of a plan over one period.
+
+    :param charges: ``(charge ref, metric ref, aggregation, recurring, engine Charge)``
+        per charge of the plan
+    :param dict stats_by_metric: metric ref -> :class:`MetricStats` (missing: no rows)
+    :return: the charges' usage, in the order given, and the total (rounded amounts)
+    :rtype: tuple(list, Decimal)
+    :raise ValidationFailure: as :func:`units`, at ``charges.<index>``
+    """
+    result, total = [], ZERO
+    for index, (charge_ref, metric_ref, aggregation, recurring, charge) in enumerate(charges):
+        stats = stats_by_metric.get(metric_ref) or MetricStats()
+        try:
+            quantity, events = units(aggregation, recurring, stats)
+        except ValidationFailure as failure:
+            raise ValidationFailure({
+                f"charges.{index}.{path}": codes for path, codes in failure.details.items()
+            }) from None
+        rating = rate(charge, quantity, events=events if charge.pricer.needs_events else None)
+        result.append(ChargeUsage(charge_ref, metric_ref, rating))
+        total += rating.amount
+    return result, total
+
+
+def open_period_end(usage_start, *, next_invoice_date=None, cycle=None, last_day=None):
+    """The exclusive end of a subscription's open usage period.
+
+    * Native billing (``next_invoice_date`` given): the period ends where native Odoo
+      invoices next, so the usage period is exactly the span the native invoice closes
+      and never drifts from Odoo's own date walk.
+    * Shadow (``cycle`` given): the first boundary of the subscription's billing cycle
+      after ``usage_start`` (:mod:`engine.periods`).
+    * A terminated subscription's period ends the day after its ``last_day`` at the latest.
+
+    :param date usage_start: first day of the open period
+    :param date next_invoice_date: native next invoice date (live subscriptions)
+    :param BillingCycle cycle: the subscription's cycle (shadow subscriptions)
+    :param date last_day: the subscription's end date (inclusive), if any
+    :rtype: date or None (no end is known: neither date nor cycle)
+    """
+    end = None
+    if next_invoice_date:
+        end = next_invoice_date
+    elif cycle is not None:
+        end = cycle.boundary(cycle.period_containing(max(usage_start, cycle.anchor)).index + 1)
+    if last_day:
+        stop = last_day + timedelta(days=1)
+        end = stop if end is None else min(end, stop)
+    return end
+
+
+def open_period(usage_start, *, native, live_from=None, next_invoice_date=None, cycle=None,
+                last_day=None):
+    """The open usage period's end, and whether native Odoo bills it.
+
+    A subscription native billing sees (``native``) ends its period at the native next
+    invoice date, except for the tail of its shadow spell: a service that went live
+    hands its subscriptions over from ``live_from`` (the end of the period the app was
+    still billing), and the usage before that date is only reconciled, never invoiced.
+    A subscription native billing does not see is rated on its own cycle, for
+    reconciliation only.
+
+    :return: ``(end, billed)``: the exclusive end (``None``: unknown yet) and whether the
+        period's usage goes on a native invoice
+    :rtype: tuple
+    """
+    if native and live_from and usage_start < live_from:
+        return open_period_end(usage_start, next_invoice_date=live_from, last_day=last_day), False
+    if native:
+        end = open_period_end(usage_start, next_invoice_date=next_invoice_date, last_day=last_day)
+        return end, True
+    return open_period_end(usage_start, cycle=cycle, last_day=last_day), False
+
+
+def handover_date(cycle, today):
+    """Where native billing takes a subscription over when its service goes live: the end
+    of the period running today (the app bills that one), or the start if not begun.
+
+    :rtype: date
+    """
+    if today < cycle.anchor:
+        return cycle.anchor
+    return cycle.next(cycle.period_containing(today)).start
+
+
+def is_closed(start, end, today):
+    """Whether the period ``[start, end)`` is over on ``today`` and holds at least a day."""
+    return end is not None and start < end <= today
+
+
+def shadow_cycle(start_date, value, unit):
+    """The billing cycle of a shadow subscription. :rtype: BillingCycle"""
+    return BillingCycle(start_date, value, unit)
+
+
+def label(metric_name, unit, rating, currency="CAD"):
+    """The invoice line text: what the customer pays for, in words.
+
+    ``"API calls: 1250 calls, 1000 included, 250 billed (graduated: 0-100 at CAD 0.50,
+    101+ at CAD 0.40)"``
+
+    :rtype: str
+    """
+    unit = f" {unit}" if unit else ""
+    parts = [f"{decimal_str(rating.units)}{unit}"]
+    if rating.included_units:
+        parts.append(f"{decimal_str(rating.included_units)} included")
+        parts.append(f"{decimal_str(rating.billable_units)} billed")
+    detail = _pricing_words(rating, currency)
+    text = f"{metric_name}: {', '.join(parts)}"
+    return f"{text} ({detail})" if detail else text
+
+
+def _money(currency, value):
+    return f"{currency} {decimal_str(Decimal(value))}"
+
+
+def _pricing_words(rating, currency):
+    model = rating.charge.model
+    details = rating.breakdown
+    if model == "standard":
+        return f"at {_money(currency, details['per_unit_amount'])} each"
+    if model == "graduated":
+        tiers = [_tier(tier, currency) for tier in details["graduated_ranges"]]
+        return "graduated: " + ", ".join(tiers)
+    if model == "volume":
+        return "volume tier " + _tier(details, currency)
+    if model == "package":
+        free = f", {details['free_units']} free" if details["free_units"] != "0" else ""
+        return (f"{details['packages']} x {details['per_package_size']} at "
+                f"{_money(currency, details['per_package_unit_amount'])}{free}")
+    if model == "percentage":
+        fixed = ""
+        if details["paid_events"] not in (None, "0"):
+            fixed = (f" + {details['paid_events']} x "
+                     f"{_money(currency, details['fixed_fee_unit_amount'])}")
+        return f"{details['rate']}% of {details['paid_units']}{fixed}"
+    return ""
+
+
+def _tier(tier, currency):
+    upper = tier["to_value"]
+    span = f"{tier['from_value']}-{upper}" if upper is not None else f"{tier['from_value']}+"
+    words = f"{span} at {_money(currency, tier['per_unit_amount'])}"
+    if Decimal(tier["flat_unit_amount"]):
+        words += f" + {_money(currency, tier['flat_unit_amount'])} flat"
+    return words
+
+
+def local_midnight_utc(day, tz_name):
+    """The UTC instant at which a company-local date begins (DST-aware).
+
+    :rtype: datetime
+    """
+    return utc_bounds(Period(day, day, -1), tz_name)[0]
+
+
+def period_of(start, end):
+    """A :class:`~engine.periods.Period` for ``[start, end)`` (index unknown: -1)."""
+    if not (isinstance(start, date) and isinstance(end, date)) or end < start:
+        raise ValidationFailure({"period": ["invalid_period"]})
+    return Period(start, end, -1)

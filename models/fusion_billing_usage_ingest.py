@@ -1,0 +1,190 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+"""Ingestion of usage pushes: look up, let ``engine.ingest`` judge, store in bulk SQL."""
+
+import json
+from datetime import UTC, datetime
+
+from odoo import api, models
+from odoo.tools import SQL
+
+from ..engine import ingest
+from ..engine.errors import ValidationFailure
+
+# Columns written by the bulk insert, in order.
+_INSERT_COLUMNS = (
+    "service_id", "company_id", "metric_id", "subscription_id", "partner_id",
+    "external_subscription_id", "transaction_id", "timestamp", "quantity", "unique_key",
+    "properties", "state", "revision", "create_uid", "write_uid", "create_date", "write_date",
+)
+
+
+def _naive(stamp):
+    """Odoo stores UTC datetimes without zone."""
+    return stamp.astimezone(UTC).replace(tzinfo=None)
+
+
+class FusionBillingUsage(models.Model):
+    _inherit = "fusion.billing.usage"
+
+    @api.model
+    def _ingest(self, service, pushes, now=None):
+        """Store a batch of up to 100 pushes of one service, all or nothing.
+
+        Must run in a transaction that Odoo retries on serialization failures (an HTTP
+        request, or ``odoo.service.model.retrying``): two workers pushing one key at the
+        same moment then store one row, and the second gets the stored row back.
+
+        :param service: the ``fusion.billing.service`` the pushes come from
+        :param list pushes: raw pushes (dicts with ``transaction_id``,
+            ``external_subscription_id``, ``code``, ``timestamp``, ``properties``)
+        :param datetime now: the server's clock (UTC-aware); for tests
+        :return: ``(results, errors)``: per push, in order, ``(usage record, outcome)``
+            with outcome ``created``, ``replayed`` or ``overwritten``; or, when any push is
+            invalid, no results and Lago's ``{"<index>": {field: [codes]}}``
+        :rtype: tuple(list, dict)
+        :raise ValidationFailure: when the batch itself is empty or too large
+        """
+        service.ensure_one()
+        ingest.check_batch_size(pushes)
+        now = now or datetime.now(UTC)
+        judged, metrics, subscriptions = self._judge_pushes(service, pushes, now)
+        cleans = [item if isinstance(item, ingest.CleanPush) else None for item in judged]
+        for index in ingest.duplicate_in_batch(cleans):
+            judged[index] = ValidationFailure({"transaction_id": ["duplicated_in_batch"]})
+        errors = ingest.batch_errors(judged)
+        if errors:
+            return [], errors
+        return self._store_pushes(service, cleans, metrics, subscriptions)
+
+    # === LOOK-UPS === #
+
+    def _judge_pushes(self, service, pushes, now):
+        codes = {p.get("code") for p in pushes if isinstance(p, dict)}
+        external_ids = {p.get("external_subscription_id") for p in pushes if isinstance(p, dict)}
+        metrics = {
+            metric.code: metric for metric in self.env["fusion.billing.metric"].search([
+                ("service_id", "=", service.id), ("code", "in", [c for c in codes if c]),
+            ])
+        }
+        subscriptions = {
+            order.x_fc_external_id: order for order in self.env["sale.order"].search([
+                ("x_fc_service_id", "=", service.id),
+                ("x_fc_external_id", "in", [str(e) for e in external_ids if e]),
+            ])
+        }
+        spans = {ext: order._fc_usage_span() for ext, order in subscriptions.items()}
+        rules = {code: metric._fc_rule() for code, metric in metrics.items()}
+        judged = []
+        for raw in pushes:
+            raw_map = raw if isinstance(raw, dict) else {}
+            try:
+                judged.append(ingest.judge_push(
+                    raw, metric=rules.get(raw_map.get("code")),
+                    span=spans.get(str(raw_map.get("external_subscription_id"))), now=now,
+                ))
+            except ValidationFailure as failure:
+                judged.append(failure)
+        return judged, metrics, subscriptions
+
+    # === STORE === #
+
+    def _store_pushes(self, service, cleans, metrics, subscriptions):
+        keys = list(dict.fromkeys((p.external_subscription_id, p.transaction_id) for p in cleans))
+        first = {}
+        for push in cleans:
+            first.setdefault((push.external_subscription_id, push.transaction_id), push)
+        self.env.flush_all()
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            inserted = self._insert_new(service, [first[key] for key in keys], metrics,
+                                        subscriptions)
+            stored = self._lock_existing(service, [k for k in keys if k not in inserted])
+            outcomes, problems = {}, {}
+            for key in keys:
+                if key in inserted:
+                    outcomes[key] = (inserted[key], ingest.CREATED)
+                    continue
+                row = stored[key]
+                try:
+                    outcome = ingest.judge_replay(row["stored"], first[key], row["policy"])
+                except ValidationFailure as failure:
+                    problems[key] = failure
+                    continue
+                if outcome == ingest.OVERWRITTEN:
+                    self._overwrite(row["id"], first[key], metrics)
+                outcomes[key] = (row["id"], outcome)
+            if problems:
+                savepoint.close(rollback=True)
+                results = [problems.get((p.external_subscription_id, p.transaction_id))
+                           for p in cleans]
+                return [], ingest.batch_errors(results)
+        usages = self.browse(sorted({rid for rid, _outcome in outcomes.values()}))
+        usages.invalidate_recordset()
+        results, seen = [], set()
+        for push in cleans:
+            key = (push.external_subscription_id, push.transaction_id)
+            usage_id, outcome = outcomes[key]
+            # A second identical push of one key in the same batch is a replay of the first.
+            results.append((self.browse(usage_id), ingest.REPLAYED if key in seen else outcome))
+            seen.add(key)
+        return results, {}
+
+    def _insert_new(self, service, pushes, metrics, subscriptions):
+        """INSERT ... ON CONFLICT DO NOTHING; return ``{key: id}`` of the rows created."""
+        uid = self.env.uid
+        rows = []
+        for push in pushes:
+            order = subscriptions[push.external_subscription_id]
+            rows.append(SQL(
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, 'pushed', 0, %s, %s,"
+                " NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')",
+                service.id, service.company_id.id, metrics[push.code].id, order.id,
+                order.partner_id.id, push.external_subscription_id, push.transaction_id,
+                _naive(push.timestamp), push.quantity, push.unique_key,
+                json.dumps(push.properties, default=str), uid, uid,
+            ))
+        query = SQL(
+            "INSERT INTO fusion_billing_usage (%s) VALUES %s"
+            " ON CONFLICT (service_id, external_subscription_id, transaction_id) DO NOTHING"
+            " RETURNING external_subscription_id, transaction_id, id",
+            SQL(", ").join(SQL.identifier(column) for column in _INSERT_COLUMNS),
+            SQL(", ").join(rows),
+        )
+        return {(ext, tx): rid for ext, tx, rid in self.env.execute_query(query)}
+
+    def _lock_existing(self, service, keys):
+        """The stored rows of keys that already existed, locked until the commit."""
+        if not keys:
+            return {}
+        query = SQL(
+            "SELECT u.id, u.external_subscription_id, u.transaction_id, m.code, u.timestamp,"
+            "       u.quantity, u.unique_key, u.state, m.replay_policy"
+            "  FROM fusion_billing_usage u JOIN fusion_billing_metric m ON m.id = u.metric_id"
+            " WHERE u.service_id = %s AND (u.external_subscription_id, u.transaction_id) IN %s"
+            "   FOR UPDATE OF u",
+            service.id, tuple(keys),
+        )
+        found = {}
+        for rid, ext, tx, code, stamp, quantity, key, state, policy in \
+                self.env.execute_query(query):
+            found[(ext, tx)] = {
+                "id": rid, "policy": policy or ingest.OVERWRITE,
+                "stored": ingest.Stored(code, stamp.replace(tzinfo=UTC), quantity, key,
+                                        state != "pushed"),
+            }
+        return found
+
+    def _overwrite(self, usage_id, push, metrics):
+        """Replace a window's figure, keeping the superseded one and counting revisions."""
+        self.env.execute_query(SQL(
+            "UPDATE fusion_billing_usage"
+            "   SET previous_quantity = quantity, previous_timestamp = timestamp,"
+            "       quantity = %s, timestamp = %s, unique_key = %s, properties = %s::jsonb,"
+            "       metric_id = %s, revision = revision + 1,"
+            "       revised_date = NOW() AT TIME ZONE 'UTC', write_uid = %s,"
+            "       write_date = NOW() AT TIME ZONE 'UTC'"
+            " WHERE id = %s AND state = 'pushed'",
+            push.quantity, _naive(push.timestamp), push.unique_key,
+            json.dumps(push.properties, default=str), metrics[push.code].id, self.env.uid,
+            usage_id,
+        ))

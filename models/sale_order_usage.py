@@ -1,0 +1,420 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+"""Usage of a subscription: current usage, rating of closed periods, invoicing.
+
+The rating of a closed period is written once (``fusion.billing.rated.usage``), the
+period's usage rows are stamped with it, and the subscription's open period moves on:
+all in the transaction that holds the subscription's row lock. The native invoice then
+carries the rated amounts (:meth:`_create_invoices`), each invoice line linked back.
+"""
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.fields import Command
+from odoo.tools import SQL
+
+from ..engine import ingest
+from ..engine import usage as usage_rules
+from ..engine.errors import ValidationFailure
+from ..engine.money import decimal_str
+from ..engine.periods import local_date
+from ..engine.usage import MetricStats
+
+_logger = logging.getLogger(__name__)
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    x_fc_current_usage = fields.Html(
+        string="Current Usage", compute="_compute_x_fc_current_usage", sanitize=False,
+        help="The open period's usage so far, rated with the plan's charges.",
+    )
+
+    def _compute_x_fc_current_usage(self):
+        for order in self:
+            if not (order.x_fc_service_id and order.x_fc_plan_id and order.start_date):
+                order.x_fc_current_usage = False
+                continue
+            try:
+                usage = order._fc_current_usage()
+            except ValidationFailure as failure:
+                order.x_fc_current_usage = escape("; ".join(failure.lines()))
+                continue
+            order.x_fc_current_usage = order._fc_usage_table(usage)
+
+    def _fc_usage_table(self, usage):
+        """The current usage as a small table (escaped values only)."""
+        cell = Markup("<td class='text-end'>%s</td>")
+        rows = Markup().join(
+            Markup("<tr><td>%s</td>%s%s%s</tr>") % (
+                metric.name, cell % decimal_str(rating.units),
+                cell % decimal_str(rating.included_units),
+                cell % self.currency_id.format(float(rating.amount)),
+            )
+            for _charge, metric, rating in usage["charges"]
+        )
+        period = self.env._(
+            "%(start)s to %(end)s", start=usage["from"], end=usage["to"] or self.env._("open"),
+        )
+        return Markup(
+            "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th>"
+            "<th class='text-end'>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody><tfoot><tr>"
+            "<th colspan='3'>%s</th><th class='text-end'>%s</th></tr></tfoot></table>"
+        ) % (
+            period, self.env._("Metric"), self.env._("Units"), self.env._("Included"),
+            self.env._("Amount"), rows, self.env._("Total so far"),
+            self.currency_id.format(float(usage["total"])),
+        )
+
+    # === TIME === #
+
+    def _fc_tz(self):
+        return self.x_fc_service_id._fc_timezone() if self.x_fc_service_id else "UTC"
+
+    def _fc_today(self, now=None):
+        """Today in the service's company time zone."""
+        now = now or datetime.now(UTC)
+        return local_date(now, self._fc_tz())
+
+    def _fc_instant(self, day):
+        return usage_rules.local_midnight_utc(day, self._fc_tz())
+
+    def _fc_usage_span(self):
+        """The instants between which this subscription takes pushes (engine.ingest).
+
+        :rtype: engine.ingest.SubscriptionSpan or None (a cancelled order takes none)
+        """
+        self.ensure_one()
+        if self.state == "cancel" or not self.start_date:
+            return None
+        last_day = self.end_date
+        return ingest.SubscriptionSpan(
+            start=self._fc_instant(self.start_date),
+            end=self._fc_instant(last_day + timedelta(days=1)) if last_day else None,
+            open_from=self._fc_instant(self._fc_usage_start()),
+        )
+
+    # === AGGREGATION === #
+
+    def _fc_charges(self):
+        """The active charges of the billing plan, with what rating needs of each."""
+        self.ensure_one()
+        charges = self.x_fc_plan_id.x_fc_charge_ids.filtered("active")
+        exponent = self.currency_id.decimal_places
+        return [
+            (charge, charge.metric_id, charge._fc_engine_charge(exponent)) for charge in charges
+        ]
+
+    def _fc_period_stats(self, start, end, charges):
+        """One SQL query: per metric, the figures of ``[start, end)`` (local dates).
+
+        Recurring metrics read every row up to the end (their carried balance or keys);
+        values are returned one by one only for charges whose pricing needs them.
+
+        :rtype: dict metric id -> engine.usage.MetricStats
+        """
+        recurring = [metric.id for _charge, metric, _engine in charges if metric.recurring]
+        with_events = [
+            metric.id for _charge, metric, engine in charges if engine.pricer.needs_events
+        ]
+        self.env["fusion.billing.usage"].flush_model()
+        query = SQL(
+            """
+            SELECT metric_id,
+                   COUNT(*) FILTER (WHERE timestamp >= %(start)s),
+                   SUM(quantity) FILTER (WHERE timestamp >= %(start)s),
+                   MAX(quantity) FILTER (WHERE timestamp >= %(start)s),
+                   (ARRAY_AGG(quantity ORDER BY timestamp DESC, id DESC)
+                        FILTER (WHERE timestamp >= %(start)s))[1],
+                   COUNT(DISTINCT unique_key) FILTER (WHERE timestamp >= %(start)s),
+                   SUM(quantity),
+                   COUNT(DISTINCT unique_key),
+                   ARRAY_AGG(quantity ORDER BY timestamp, id)
+                        FILTER (WHERE timestamp >= %(start)s AND metric_id = ANY(%(events)s))
+              FROM fusion_billing_usage
+             WHERE subscription_id = %(order)s AND timestamp < %(end)s
+               AND (timestamp >= %(start)s OR metric_id = ANY(%(recurring)s))
+             GROUP BY metric_id
+            """,
+            start=self._fc_naive(start), end=self._fc_naive(end), order=self.id,
+            events=with_events, recurring=recurring,
+        )
+        stats = {}
+        for metric_id, count, total, peak, last, distinct, balance, keys, events in \
+                self.env.execute_query(query):
+            stats[metric_id] = MetricStats(
+                count=count, total=total or 0, peak=peak, last=last, distinct=distinct,
+                balance=balance or 0, keys_to_date=keys,
+                events=tuple(events) if events is not None else
+                (() if metric_id in with_events else None),
+            )
+        return stats
+
+    def _fc_naive(self, day):
+        return self._fc_instant(day).astimezone(UTC).replace(tzinfo=None)
+
+    def _fc_rate(self, start, end):
+        """Rate ``[start, end)``: ``([(charge, metric, rating)], total)``."""
+        charges = self._fc_charges()
+        stats = self._fc_period_stats(start, end, charges)
+        rows = [
+            (charge, metric, metric.aggregation, metric.recurring, engine)
+            for charge, metric, engine in charges
+        ]
+        results, total = usage_rules.rate_period(
+            [(c.id, m.id, agg, rec, eng) for c, m, agg, rec, eng in rows], stats,
+        )
+        by_id = {charge.id: (charge, metric) for charge, metric, _engine in charges}
+        return [(*by_id[r.charge], r.rating) for r in results], total
+
+    def _fc_current_usage(self, now=None):
+        """The open period's usage, rated: what the customer owes so far.
+
+        :return: ``{"from": date, "to": date or None, "charges": [(charge, metric,
+            rating)], "total": Decimal, "currency": str}``
+        :rtype: dict
+        """
+        self.ensure_one()
+        start = self._fc_usage_start()
+        today = self._fc_today(now)
+        end = self.x_fc_usage_end
+        # Nothing can have been pushed after the server's tomorrow (5 min of skew).
+        query_end = min(end, today + timedelta(days=2)) if end else today + timedelta(days=2)
+        charges, total = self._fc_rate(start, max(query_end, start))
+        return {
+            "from": start, "to": end - timedelta(days=1) if end else None,
+            "charges": charges, "total": total, "currency": self.currency_id.name,
+        }
+
+    # === RATING === #
+
+    def _fc_rate_closed_periods(self, today):
+        """Rate every closed usage period of these (locked) subscriptions, in turn.
+
+        :return: the rated usage written
+        :rtype: fusion.billing.rated.usage
+        """
+        rated = self.env["fusion.billing.rated.usage"]
+        for order in self:
+            while True:
+                start, end = order._fc_usage_start(), order.x_fc_usage_end
+                if not usage_rules.is_closed(start, end, today):
+                    break
+                rated |= order._fc_rate_period(start, end, billed=order.x_fc_usage_billed)
+                order.x_fc_usage_start = end
+                order.flush_recordset(["x_fc_usage_start", "x_fc_usage_end"])
+        return rated
+
+    def _fc_rate_period(self, start, end, billed):
+        """Write the rating of the closed period ``[start, end)`` and freeze its rows."""
+        self.ensure_one()
+        charges, total = self._fc_rate(start, end)
+        last_day = end - timedelta(days=1)
+        currency = self.currency_id.name
+        rated = self.env["fusion.billing.rated.usage"].create([
+            {
+                "name": usage_rules.label(metric.name, metric.unit_name, rating, currency),
+                "sequence": charge.sequence,
+                "subscription_id": self.id,
+                "charge_id": charge.id,
+                "period_start": start,
+                "period_end": last_day,
+                "units": float(rating.units),
+                "included_units": float(rating.included_units),
+                "billable_units": float(rating.billable_units),
+                "amount": float(rating.amount),
+                "precise_amount": decimal_str(rating.precise_amount),
+                "amount_details": rating.breakdown,
+                "shadow": not billed,
+            }
+            for charge, metric, rating in charges
+        ])
+        rated_by_metric = {r.metric_id.id: r.id for r in rated}
+        self.env.flush_all()
+        cases = SQL(" ").join(
+            SQL("WHEN %s THEN %s", metric_id, rated_id)
+            for metric_id, rated_id in rated_by_metric.items()
+        ) if rated_by_metric else None
+        self.env.execute_query(SQL(
+            """
+            UPDATE fusion_billing_usage
+               SET state = 'rated', period_start = %(start)s, period_end = %(last)s,
+                   rated_date = NOW() AT TIME ZONE 'UTC', rated_usage_id = %(rated)s
+             WHERE subscription_id = %(order)s AND state = 'pushed'
+               AND timestamp >= %(from)s AND timestamp < %(to)s
+            """,
+            start=start, last=last_day, order=self.id,
+            rated=SQL("CASE metric_id %s ELSE NULL END", cases) if cases else SQL("NULL"),
+            **{"from": self._fc_naive(start), "to": self._fc_naive(end)},
+        ))
+        self.env["fusion.billing.usage"].invalidate_model()
+        if not billed:
+            self._fc_reconcile(start, last_day, charges, total)
+        return rated
+
+    def _fc_reconcile(self, start, last_day, charges, total):
+        """Shadow: Odoo's amounts of a period, per metric and in total, for the dual run."""
+        Reconciliation = self.env["fusion.billing.reconciliation"]
+        lines = [(metric, rating.amount) for _charge, metric, rating in charges]
+        lines.append((self.env["fusion.billing.metric"], total))
+        for metric, amount in lines:
+            key = [
+                ("service_id", "=", self.x_fc_service_id.id),
+                ("subscription_id", "=", self.id),
+                ("period_start", "=", start), ("period_end", "=", last_day),
+                ("metric_id", "=", metric.id),
+            ]
+            line = Reconciliation.search(key, limit=1)
+            if line:
+                line.odoo_amount = float(amount)
+            else:
+                Reconciliation.create({
+                    "service_id": self.x_fc_service_id.id, "partner_id": self.partner_id.id,
+                    "subscription_id": self.id, "metric_id": metric.id,
+                    "period_start": start, "period_end": last_day,
+                    "odoo_amount": float(amount),
+                })
+
+    # === CRON === #
+
+    @api.model
+    def _cron_fc_rate_usage(self, batch_size=50):
+        """Rate the closed usage periods of app subscriptions, a claimed batch at a time.
+
+        Runs before the native recurring invoicing. Each batch is claimed with
+        ``FOR UPDATE SKIP LOCKED``, so two Odoo servers (or a manual invoice) never rate
+        the same subscription at once, and committed once rated: a crash loses at most the
+        batch in progress, which the next run redoes. A subscription whose usage cannot be
+        rated gets a note and is left for the next run.
+        """
+        cron = self.env["ir.cron"]
+        failed = set()
+        while True:
+            batch = self._fc_claim_due(batch_size, exclude=failed)
+            if not batch:
+                break
+            for order in batch:
+                try:
+                    with self.env.cr.savepoint():
+                        order._fc_rate_closed_periods(order._fc_today())
+                        order._fc_invoice_final_usage()
+                except ValidationFailure as failure:
+                    _logger.warning("usage of %s not rated: %s", order.name, failure)
+                    failed.add(order.id)
+                    order._fc_note_rating_problem(failure)
+            if not cron._commit_progress(len(batch), remaining=len(batch)):
+                break  # time budget used up: remaining > 0 reschedules the cron soon
+        cron._commit_progress(remaining=0)
+
+    @api.model
+    def _fc_claim_due(self, limit, exclude=()):
+        """Lock and return up to ``limit`` subscriptions whose usage period has closed.
+
+        Claimed in SQL against the server's UTC date (a superset for companies west of
+        UTC), then checked against each company's own date: a period closes at local
+        midnight, never before.
+        """
+        self.env.flush_all()
+        today_utc = datetime.now(UTC).date()
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT id FROM sale_order
+             WHERE x_fc_service_id IS NOT NULL AND x_fc_usage_end IS NOT NULL
+               AND x_fc_usage_end <= %s AND state != 'cancel'
+               AND COALESCE(x_fc_usage_start, start_date) < x_fc_usage_end
+               AND NOT (id = ANY(%s))
+             ORDER BY x_fc_usage_end, id
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+            """,
+            today_utc + timedelta(days=1), list(exclude), limit,
+        ))
+        orders = self.browse([row[0] for row in rows])
+        return orders.filtered(lambda o: o.x_fc_usage_end <= o._fc_today())
+
+    def _fc_note_rating_problem(self, failure):
+        self.message_post(
+            body=self.env._(
+                "The usage of this subscription could not be rated: %(problems)s",
+                problems="; ".join(failure.lines()),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    # === INVOICING === #
+
+    def _fc_lock(self):
+        """Lock these subscriptions' rows (blocking): rating and invoicing are exclusive."""
+        if self:
+            self.env.flush_all()
+            self.env.execute_query(SQL(
+                "SELECT id FROM sale_order WHERE id IN %s ORDER BY id FOR UPDATE",
+                tuple(self.ids),
+            ))
+            self.invalidate_recordset()
+
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        """Put the rated usage of closed periods on the invoices native Odoo creates.
+
+        Runs for the native recurring invoicing and for a manual invoice alike. A period
+        that closed but is not rated yet (this ran before the rating cron) is rated first.
+        """
+        metered = self.filtered(lambda o: o.x_fc_service_id and o.plan_id)
+        metered._fc_lock()
+        for order in metered:
+            order._fc_rate_closed_periods(order._fc_today())
+        moves = super()._create_invoices(grouped=grouped, final=final, date=date)
+        for order in metered:
+            invoice = moves.filtered(
+                lambda m, o=order: o in m.invoice_line_ids.sale_line_ids.order_id
+            )[:1]
+            if invoice:
+                order._fc_add_usage_lines(invoice)
+        return moves
+
+    def _fc_pending_usage(self):
+        self.ensure_one()
+        return self.x_fc_rated_usage_ids.filtered(lambda r: r.state == "to_invoice")
+
+    def _fc_add_usage_lines(self, invoice):
+        """Add one invoice line per rated usage still to invoice, and link them."""
+        self.ensure_one()
+        pending = self._fc_pending_usage()
+        if not pending:
+            return
+        commands = [Command.create(rated._fc_invoice_line_values()) for rated in pending]
+        before = invoice.invoice_line_ids
+        invoice.write({"invoice_line_ids": commands})
+        new_lines = (invoice.invoice_line_ids - before).sorted("id")
+        for rated, line in zip(pending.sorted("id"), new_lines, strict=True):
+            rated.invoice_line_id = line
+        self.env.flush_all()
+        self.env.execute_query(SQL(
+            "UPDATE fusion_billing_usage SET state = 'invoiced' WHERE rated_usage_id IN %s",
+            tuple(pending.ids),
+        ))
+        self.env["fusion.billing.usage"].invalidate_model(["state"])
+
+    def _fc_invoice_final_usage(self):
+        """A terminated live subscription's last usage, invoiced by itself.
+
+        Once the period up to the end date is rated, its usage must not wait for a native
+        invoice that may never come (the prepaid period was already billed). Whichever
+        invoice comes first carries it: a rated usage is linked to one invoice line only.
+        """
+        self.ensure_one()
+        usage_start = self.x_fc_usage_start
+        if not (self.plan_id and self.end_date and usage_start and usage_start > self.end_date):
+            return self.env["account.move"]
+        if not self._fc_pending_usage():
+            return self.env["account.move"]
+        invoice = self.env["account.move"].create(self._prepare_invoice())
+        self._fc_add_usage_lines(invoice)
+        invoice.action_post()
+        return invoice
