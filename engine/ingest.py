@@ -11,7 +11,8 @@ the push is decided here, so the rules are tested without Odoo:
 * the timestamp is Unix seconds (decimals allowed) or ISO 8601 (UTC when it has no
   offset); absent, it is the time of arrival, as in Lago. It may not be more than
   :data:`FUTURE_TOLERANCE` ahead of the server's clock, before the subscription's start,
-  after its end, or inside a period that is already rated (``period_already_billed``);
+  after its end. A push into a period that is already rated is ``late``: only an
+  identical replay of a stored push is accepted there (``period_already_billed``);
 * the metric's property (``field_name``) is a finite number for sum, max and last
   (signed only for a recurring sum) and a key for unique; count needs none;
 * a push whose key is already stored is an identical **replay** (returned as stored), an
@@ -81,6 +82,7 @@ class CleanPush(NamedTuple):
     quantity: Decimal  # the number counted (1 for count and unique)
     unique_key: str | None  # the distinct thing, for unique
     properties: dict
+    late: bool = False  # its timestamp lies in a period that is already rated
 
 
 class Stored(NamedTuple):
@@ -167,7 +169,7 @@ def judge_push(raw, *, metric, span, now):
         problems.add("code", "metric_not_found")
     if external_id is not None and span is None:
         problems.add("external_subscription_id", "subscription_not_found")
-    timestamp = _timestamp(problems, raw.get("timestamp"), span, now)
+    timestamp, late = _timestamp(problems, raw.get("timestamp"), span, now)
     properties = raw.get("properties")
     if properties is None:
         properties = {}
@@ -177,7 +179,7 @@ def judge_push(raw, *, metric, span, now):
     quantity, key = _measure(problems, metric, properties)
     problems.raise_if_any()
     return CleanPush(
-        transaction_id, external_id, code, timestamp, quantity, key, dict(properties)
+        transaction_id, external_id, code, timestamp, quantity, key, dict(properties), late
     )
 
 
@@ -196,6 +198,7 @@ def _identifier(problems, value, path):
 
 
 def _timestamp(problems, value, span, now):
+    """The push's instant, and whether it falls in an already rated period."""
     if value is None:
         stamp = now
     else:
@@ -203,7 +206,7 @@ def _timestamp(problems, value, span, now):
             stamp = parse_timestamp(value)
         except ValidationFailure as failure:
             problems.merge(failure)
-            return None
+            return None, False
     if stamp > now + FUTURE_TOLERANCE:
         problems.add("timestamp", "timestamp_in_the_future")
     elif span is not None:
@@ -212,8 +215,8 @@ def _timestamp(problems, value, span, now):
         elif span.end is not None and stamp >= span.end:
             problems.add("timestamp", "after_subscription_end")
         elif span.open_from is not None and stamp < span.open_from:
-            problems.add("timestamp", "period_already_billed")
-    return stamp
+            return stamp, True
+    return stamp, False
 
 
 def _measure(problems, metric, properties):
@@ -270,13 +273,16 @@ def judge_replay(stored, push, policy):
     :return: :data:`REPLAYED` (identical: nothing changes) or :data:`OVERWRITTEN`
     :rtype: str
     :raise ValidationFailure: ``transaction_id: period_already_billed`` when the stored
-        row is part of a bill, ``transaction_id: value_already_exist`` when the policy
+        row is part of a bill, ``timestamp: period_already_billed`` when the push moves
+        it into a rated period, ``transaction_id: value_already_exist`` when the policy
         rejects, ``code: metric_cannot_change`` when the push names another metric
     """
     if same_record(stored, push):
         return REPLAYED
     if stored.frozen:
         raise ValidationFailure({"transaction_id": ["period_already_billed"]})
+    if push.late:
+        raise ValidationFailure({"timestamp": ["period_already_billed"]})
     if policy == REJECT:
         raise ValidationFailure({"transaction_id": ["value_already_exist"]})
     if stored.code != push.code:
@@ -284,6 +290,13 @@ def judge_replay(stored, push, policy):
         # re-price it. The app must use a new transaction id instead.
         raise ValidationFailure({"code": ["metric_cannot_change"]})
     return OVERWRITTEN
+
+
+def judge_new(push):
+    """Check a push whose key is not stored yet. :raise ValidationFailure: when late"""
+    if push.late:
+        raise ValidationFailure({"timestamp": ["period_already_billed"]})
+    return CREATED
 
 
 def batch_errors(results):

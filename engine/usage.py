@@ -144,7 +144,9 @@ def open_period(usage_start, *, native, live_from=None, next_invoice_date=None, 
     :rtype: tuple
     """
     if native and live_from and usage_start < live_from:
-        return open_period_end(usage_start, next_invoice_date=live_from, last_day=last_day), False
+        # The shadow tail keeps the cycle's periods, cut at the hand-over.
+        end = open_period_end(usage_start, cycle=cycle, last_day=last_day)
+        return (live_from if end is None else min(end, live_from)), False
     if native:
         end = open_period_end(usage_start, next_invoice_date=next_invoice_date, last_day=last_day)
         return end, True

@@ -96,16 +96,23 @@ class FusionBillingUsage(models.Model):
             first.setdefault((push.external_subscription_id, push.transaction_id), push)
         self.env.flush_all()
         with self.env.cr.savepoint(flush=False) as savepoint:
-            inserted = self._insert_new(service, [first[key] for key in keys], metrics,
-                                        subscriptions)
+            # A late push (into a rated period) is never inserted: only an identical
+            # replay of a stored one passes.
+            inserted = self._insert_new(
+                service, [first[key] for key in keys if not first[key].late], metrics,
+                subscriptions,
+            )
             stored = self._lock_existing(service, [k for k in keys if k not in inserted])
             outcomes, problems = {}, {}
             for key in keys:
                 if key in inserted:
                     outcomes[key] = (inserted[key], ingest.CREATED)
                     continue
-                row = stored[key]
+                row = stored.get(key)
                 try:
+                    if row is None:
+                        ingest.judge_new(first[key])
+                        raise AssertionError("a new key that is not late is inserted")
                     outcome = ingest.judge_replay(row["stored"], first[key], row["policy"])
                 except ValidationFailure as failure:
                     problems[key] = failure
@@ -150,7 +157,10 @@ class FusionBillingUsage(models.Model):
             SQL(", ").join(SQL.identifier(column) for column in _INSERT_COLUMNS),
             SQL(", ").join(rows),
         )
-        return {(ext, tx): rid for ext, tx, rid in self.env.execute_query(query)}
+        # A concurrent insert of the same key makes this fail with a serialization error,
+        # which the request retries (then it is a replay): not worth an ERROR in the log.
+        self.env.cr.execute(query, log_exceptions=False)
+        return {(ext, tx): rid for ext, tx, rid in self.env.cr.fetchall()}
 
     def _lock_existing(self, service, keys):
         """The stored rows of keys that already existed, locked until the commit."""
@@ -164,9 +174,9 @@ class FusionBillingUsage(models.Model):
             "   FOR UPDATE OF u",
             service.id, tuple(keys),
         )
+        self.env.cr.execute(query, log_exceptions=False)
         found = {}
-        for rid, ext, tx, code, stamp, quantity, key, state, policy in \
-                self.env.execute_query(query):
+        for rid, ext, tx, code, stamp, quantity, key, state, policy in self.env.cr.fetchall():
             found[(ext, tx)] = {
                 "id": rid, "policy": policy or ingest.OVERWRITE,
                 "stored": ingest.Stored(code, stamp.replace(tzinfo=UTC), quantity, key,

@@ -82,4 +82,5 @@ class TestSecurity(FusionBillingCommon):
         with self.assertRaises(UserError):
             self.env["fusion.billing.usage"].create({
                 "service_id": self.service.id, "metric_id": self.other_metric.id,
-                "external_subscription_id": "sub-1", "transaction_id": "cross", "timestamp": "2026-11-01 00:00:00", "quantity": 1})
+                "external_subscription_id": "sub-1", "transaction_id": "cross",
+                "timestamp": "2026-11-01 00:00:00", "quantity": 1})

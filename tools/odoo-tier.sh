@@ -14,59 +14,14 @@ chmod 755 "$work"
 # The log outlives the run, for reading failures afterwards.
 log=${FCB_ODOO_LOG:-/tmp/fcb-odoo-tier.log}
 : > "$log"
-pg_user=postgres
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-find_pg_bin() {
-    local dir
-    if command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1; then
-        dirname "$(readlink -f "$(command -v pg_ctl)")"
-        return
-    fi
-    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-    [ -n "$dir" ] && echo "$dir"
-}
-
-pg_bin=$(find_pg_bin || true)
-if [ -z "$pg_bin" ]; then
-    echo "odoo tier: installing PostgreSQL with apt"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-    pg_bin=$(find_pg_bin)
-fi
-
-# PostgreSQL refuses to run as root: run the cluster as an unprivileged system user.
-as_pg() {
-    if [ "$(id -u)" -eq 0 ]; then
-        su -s /bin/sh "$pg_user" -c "$(printf '%q ' "$@")"
-    else
-        "$@"
-    fi
-}
-if [ "$(id -u)" -eq 0 ]; then
-    id "$pg_user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$pg_user"
-    chown "$pg_user" "$work"
-else
-    pg_user=$(id -un)
-fi
-
-pg_port=$(free_port)
+# shellcheck source=lib/pg-cluster.sh
+. "$repo/tools/lib/pg-cluster.sh"
 cleanup() {
-    as_pg "$pg_bin/pg_ctl" -D "$work/pgdata" -m fast -w stop >/dev/null 2>&1 || true
+    pg_cluster_stop
     rm -rf "$work"
 }
 trap cleanup EXIT
-
-as_pg "$pg_bin/initdb" -D "$work/pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-as_pg "$pg_bin/pg_ctl" -D "$work/pgdata" -l "$work/pg.log" -w \
-    -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" start >/dev/null
-psql_bin=$pg_bin/psql
-[ -x "$psql_bin" ] || psql_bin=$(command -v psql)
-as_pg "$psql_bin" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres \
-    -c "CREATE ROLE odoo LOGIN CREATEDB PASSWORD 'odoo'"
+pg_cluster_start "$work"
 
 # Odoo finds an addon by its folder name: link the repository under the module's name.
 mkdir -p "$work/addons"

@@ -20,6 +20,7 @@ from engine.ingest import (
     batch_errors,
     check_batch_size,
     duplicate_in_batch,
+    judge_new,
     judge_push,
     judge_replay,
     parse_timestamp,
@@ -72,7 +73,7 @@ def test_a_good_push_is_clean():
     clean = judge_push(push(), metric=SUM, span=SPAN, now=NOW)
     assert clean == CleanPush(
         "api_calls-2026-11-24T10", "sub_1", "api_calls",
-        datetime(2026, 11, 24, 10, tzinfo=UTC), Decimal("12.5"), None, {"value": "12.5"},
+        datetime(2026, 11, 24, 10, tzinfo=UTC), Decimal("12.5"), None, {"value": "12.5"}, False,
     )
 
 
@@ -145,8 +146,6 @@ def test_measure_by_aggregation(metric, properties, quantity, key):
     ("2026-11-01T04:59:59Z", SPAN, "before_subscription_start"),
     ("2026-11-20T00:00:00Z", SPAN._replace(end=datetime(2026, 11, 20, tzinfo=UTC)),
      "after_subscription_end"),
-    ("2026-11-09T23:59:59Z", SPAN._replace(open_from=datetime(2026, 11, 10, tzinfo=UTC)),
-     "period_already_billed"),
 ])
 def test_timestamp_window(stamp, span, code):
     if isinstance(stamp, datetime):
@@ -154,6 +153,22 @@ def test_timestamp_window(stamp, span, code):
     with pytest.raises(ValidationFailure) as failure:
         judge_push(push(timestamp=stamp), metric=SUM, span=span, now=NOW)
     assert codes(failure) == {"timestamp": [code]}
+
+
+def test_a_push_into_a_rated_period_is_late_and_only_replays_pass():
+    span = SPAN._replace(open_from=datetime(2026, 11, 10, tzinfo=UTC))
+    late = judge_push(push(timestamp="2026-11-09T23:59:59Z"), metric=SUM, span=span, now=NOW)
+    assert late.late
+    assert not judge_push(push(timestamp="2026-11-10T00:00:00Z"), metric=SUM, span=span,
+                          now=NOW).late
+    with pytest.raises(ValidationFailure) as failure:
+        judge_new(late)
+    assert codes(failure) == {"timestamp": ["period_already_billed"]}
+    same = stored(timestamp=late.timestamp)
+    assert judge_replay(same, late, "overwrite") == REPLAYED
+    with pytest.raises(ValidationFailure) as failure:
+        judge_replay(same, late._replace(quantity=Decimal(1)), "overwrite")
+    assert codes(failure) == {"timestamp": ["period_already_billed"]}
 
 
 def test_five_minutes_of_clock_skew_are_accepted():

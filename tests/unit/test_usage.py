@@ -163,8 +163,11 @@ def test_open_period_by_mode():
     assert open_period(date(2026, 3, 15), native=False, cycle=cycle) == (date(2026, 4, 15), False)
     assert open_period(date(2026, 4, 15), native=True, next_invoice_date=nid) == (nid, True)
     # The tail of the shadow spell is reconciled, not billed.
-    assert open_period(date(2026, 3, 15), native=True, live_from=date(2026, 4, 15),
-                       next_invoice_date=date(2026, 4, 15)) == (date(2026, 4, 15), False)
+    assert open_period(date(2026, 3, 15), native=True, live_from=date(2026, 5, 15),
+                       next_invoice_date=date(2026, 5, 15), cycle=cycle) == \
+        (date(2026, 4, 15), False)
+    assert open_period(date(2026, 4, 15), native=True, live_from=date(2026, 5, 15),
+                       next_invoice_date=date(2026, 5, 15), cycle=cycle) == (nid, False)
     assert open_period(date(2026, 4, 15), native=True, live_from=date(2026, 4, 15),
                        next_invoice_date=nid) == (nid, True)
 

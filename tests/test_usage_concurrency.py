@@ -1,0 +1,168 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+"""Concurrency, proven with real cursors in threads: the data is committed, each thread
+has its own transaction, and the database decides who waits."""
+
+import threading
+
+from psycopg2.errors import SerializationFailure
+
+from odoo import SUPERUSER_ID, Command, api
+from odoo.orm.environments import Transaction
+from odoo.tests import TransactionCase, tagged
+
+from .usage_common import NOW
+
+CODE = "fcb_concurrency"
+
+
+@tagged("post_install", "-at_install")
+class TestUsageConcurrency(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            service = env["fusion.billing.service"].create({"name": "Conc", "code": CODE})
+            metric = env["fusion.billing.metric"].create({
+                "service_id": service.id, "name": "Calls", "code": "calls",
+            })
+            plan = env["sale.subscription.plan"].create({
+                "name": "Conc plan", "x_fc_plan_code": f"{CODE}_plan",
+                "billing_period_value": 1, "billing_period_unit": "month",
+            })
+            product = env["product.product"].create({"name": "Conc calls", "type": "service"})
+            env["fusion.billing.charge"].create({
+                "plan_id": plan.id, "metric_id": metric.id, "product_id": product.id,
+                "charge_model": "standard", "properties": {"amount": "0.50"},
+            })
+            partner = env["res.partner"].create({"name": "Conc customer"})
+            orders = env["sale.order"].create([{
+                "partner_id": partner.id, "x_fc_service_id": service.id,
+                "x_fc_external_id": f"conc-{index}", "x_fc_plan_id": plan.id,
+                "start_date": "2026-09-01", "state": "sale",
+                "order_line": [Command.create({"product_id": product.id, "price_unit": 1})],
+            } for index in range(6)])
+            cls.fixture = {
+                "service": service.id, "metric": metric.id, "plan": plan.id,
+                "product": product.id, "partner": partner.id, "orders": orders.ids,
+            }
+        cls.addClassCleanup(cls._delete_committed)
+
+    @classmethod
+    def _delete_committed(cls):
+        ids = cls.fixture
+        with cls.registry.cursor() as cr:
+            orders = tuple(ids["orders"])
+            cr.execute("DELETE FROM fusion_billing_usage WHERE service_id = %s", [ids["service"]])
+            cr.execute("DELETE FROM fusion_billing_reconciliation WHERE service_id = %s",
+                       [ids["service"]])
+            cr.execute("DELETE FROM fusion_billing_rated_usage WHERE subscription_id IN %s",
+                       [orders])
+            cr.execute("DELETE FROM sale_order_line WHERE order_id IN %s", [orders])
+            cr.execute("DELETE FROM sale_order WHERE id IN %s", [orders])
+            cr.execute("DELETE FROM fusion_billing_charge WHERE plan_id = %s", [ids["plan"]])
+            cr.execute("DELETE FROM fusion_billing_metric WHERE id = %s", [ids["metric"]])
+            cr.execute("DELETE FROM sale_subscription_plan WHERE id = %s", [ids["plan"]])
+            cr.execute("DELETE FROM fusion_billing_service WHERE id = %s", [ids["service"]])
+
+    @staticmethod
+    def _retrying(work, env, tries=5):
+        """What Odoo does for every request (odoo.service.model.retrying): roll back and
+        run again on a serialization failure. (That helper itself looks the registry up
+        by name, which the test runner's lock forbids in a thread.)"""
+        for attempt in range(tries):
+            try:
+                result = work(env)
+                env.cr.flush()
+                env.cr.commit()
+                return result
+            except SerializationFailure:
+                if attempt == tries - 1:
+                    raise
+                env.cr.rollback()
+                env.invalidate_all(flush=False)
+        return None
+
+    def _in_threads(self, work, count=2):
+        """Run ``work(env)`` in ``count`` threads at once, each in its own transaction."""
+        barrier = threading.Barrier(count)
+        results, errors = [None] * count, []
+
+        def run(index):
+            try:
+                with self.registry.cursor() as cr:
+                    # The test runner holds the registry lock: give the cursor its
+                    # transaction directly instead of looking the registry up by name.
+                    cr.transaction = Transaction(self.registry)
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    barrier.wait(timeout=10)
+                    results[index] = self._retrying(work, env)
+            except Exception as error:  # noqa: BLE001 - reported to the test below
+                errors.append(error)
+
+        threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        self.assertEqual(errors, [])
+        return results
+
+    def test_two_workers_pushing_one_key_store_one_row(self):
+        push = {
+            "transaction_id": "calls-2026-11-05", "external_subscription_id": "conc-0",
+            "code": "calls", "timestamp": "2026-11-05T10:00:00Z", "properties": {"value": 4},
+        }
+
+        def ingest(env):
+            service = env["fusion.billing.service"].browse(self.fixture["service"])
+            results, errors = env["fusion.billing.usage"]._ingest(service, [push], now=NOW)
+            self.assertEqual(errors, {})
+            [(usage, outcome)] = results
+            return usage.id, outcome
+
+        results = self._in_threads(ingest)
+        self.assertEqual(results[0][0], results[1][0], "both callers get the stored row")
+        self.assertEqual(sorted(outcome for _id, outcome in results), ["created", "replayed"])
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT COUNT(*) FROM fusion_billing_usage WHERE service_id = %s",
+                       [self.fixture["service"]])
+            self.assertEqual(cr.fetchone()[0], 1)
+
+    def test_two_rating_runs_at_once_rate_each_period_once(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            service = env["fusion.billing.service"].browse(self.fixture["service"])
+            pushes = [{
+                "transaction_id": f"calls-{index}-{month}", "code": "calls",
+                "external_subscription_id": f"conc-{index}",
+                "timestamp": f"2026-{month:02d}-10T10:00:00Z", "properties": {"value": 2},
+            } for index in range(1, 6) for month in (9, 10)]
+            _results, errors = env["fusion.billing.usage"]._ingest(service, pushes, now=NOW)
+            self.assertEqual(errors, {})
+
+        def rate(env):
+            env["sale.order"]._cron_fc_rate_usage(batch_size=2)
+
+        self._in_threads(rate)
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT subscription_id, period_start, COUNT(*), SUM(amount)"
+                "  FROM fusion_billing_rated_usage WHERE subscription_id IN %s"
+                " GROUP BY subscription_id, period_start",
+                [tuple(self.fixture["orders"])],
+            )
+            rows = cr.fetchall()
+            cr.execute(
+                "SELECT COUNT(*), COUNT(DISTINCT (subscription_id, period_start, metric_id))"
+                "  FROM fusion_billing_reconciliation WHERE service_id = %s",
+                [self.fixture["service"]],
+            )
+            lines, distinct = cr.fetchone()
+        # 6 subscriptions x 2 closed periods (September, October), each rated once.
+        self.assertEqual(len(rows), 12)
+        self.assertTrue(all(count == 1 for _sub, _start, count, _amount in rows))
+        amounts = sorted(float(amount) for _sub, _start, _count, amount in rows)
+        self.assertEqual(amounts, [0.0, 0.0] + [1.0] * 10)
+        self.assertEqual(lines, distinct)

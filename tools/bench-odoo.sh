@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The Odoo-side benchmarks: installs the module (without demo data, with the Enterprise
+# test stand-ins) into a fresh database on a throwaway PostgreSQL cluster on 127.0.0.1,
+# then runs each script given (default: bench/ingest.py bench/current_usage.py) in
+# `odoo shell`, where they print their figures. Needs `odoo` on PATH (or ODOO_BIN).
+#   bash tools/bench-odoo.sh [bench/ingest.py ...]
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+odoo_bin=${ODOO_BIN:-odoo}
+work=$(mktemp -d /tmp/fcb-bench.XXXXXX)
+chmod 755 "$work"
+# shellcheck source=lib/pg-cluster.sh
+. "$repo/tools/lib/pg-cluster.sh"
+cleanup() {
+    pg_cluster_stop
+    rm -rf "$work"
+}
+trap cleanup EXIT
+pg_cluster_start "$work"
+mkdir -p "$work/addons"
+ln -s "$repo" "$work/addons/fusion_centralize_billing"
+args=(--database fcb_bench --db_host 127.0.0.1 --db_port "$pg_port" --db_user odoo
+      --db_password odoo --addons-path "$work/addons,$repo/tests/standins"
+      --data-dir "$work/data" --log-level warn --logfile "$work/odoo.log")
+"$odoo_bin" "${args[@]}" --init fusion_centralize_billing --stop-after-init \
+    --http-interface 127.0.0.1 --http-port "$(free_port)" --max-cron-threads 0 --workers 0
+[ "$#" -gt 0 ] || set -- bench/ingest.py bench/current_usage.py
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m);" \
+    "$("$odoo_bin" --version 2>/dev/null | tail -n 1); PostgreSQL $(as_pg "$pg_bin/postgres" --version | awk '{print $3}')"
+for script in "$@"; do
+    echo "== $script"
+    "$odoo_bin" shell "${args[@]}" --no-http < "$repo/$script" 2>&1 | grep -v "security risk"
+done

@@ -1,0 +1,58 @@
+# Sourced by the scripts that need a throwaway PostgreSQL cluster on 127.0.0.1 (the Odoo
+# tier, the Odoo benchmarks). Defines pg_cluster_start WORKDIR and pg_cluster_stop, and
+# sets pg_port. PostgreSQL is installed with apt when absent; as root, the cluster runs
+# as the unprivileged system user postgres, since PostgreSQL refuses to run as root.
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+find_pg_bin() {
+    local dir
+    if command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1; then
+        dirname "$(readlink -f "$(command -v pg_ctl)")"
+        return
+    fi
+    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+    [ -n "$dir" ] && echo "$dir"
+}
+
+as_pg() {
+    if [ "$(id -u)" -eq 0 ]; then
+        su -s /bin/sh "$pg_user" -c "$(printf '%q ' "$@")"
+    else
+        "$@"
+    fi
+}
+
+# pg_cluster_start WORKDIR: a cluster in WORKDIR/pgdata with a role odoo/odoo.
+pg_cluster_start() {
+    pg_work=$1
+    pg_user=postgres
+    pg_bin=$(find_pg_bin || true)
+    if [ -z "$pg_bin" ]; then
+        echo "installing PostgreSQL with apt"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+        pg_bin=$(find_pg_bin)
+    fi
+    if [ "$(id -u)" -eq 0 ]; then
+        id "$pg_user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$pg_user"
+        chown "$pg_user" "$pg_work"
+    else
+        pg_user=$(id -un)
+    fi
+    pg_port=$(free_port)
+    as_pg "$pg_bin/initdb" -D "$pg_work/pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    as_pg "$pg_bin/pg_ctl" -D "$pg_work/pgdata" -l "$pg_work/pg.log" -w \
+        -o "-p $pg_port -k $pg_work -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" start >/dev/null
+    local psql_bin=$pg_bin/psql
+    [ -x "$psql_bin" ] || psql_bin=$(command -v psql)
+    as_pg "$psql_bin" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres \
+        -c "CREATE ROLE odoo LOGIN CREATEDB PASSWORD 'odoo'"
+}
+
+pg_cluster_stop() {
+    [ -n "${pg_work:-}" ] || return 0
+    as_pg "$pg_bin/pg_ctl" -D "$pg_work/pgdata" -m fast -w stop >/dev/null 2>&1 || true
+}
