@@ -36,6 +36,10 @@ from .money import NOT_A_NUMBER, to_decimal
 
 MAX_BATCH = 100
 FUTURE_TOLERANCE = timedelta(minutes=5)
+# Pushed values are counters and peaks: anything this large or this small is a bug in the
+# app, and would not survive the storage (NUMERIC) or the arithmetic either.
+MAX_VALUE = Decimal("1e15")
+MIN_VALUE = Decimal("1e-12")
 # Longest transaction id, external id or key kept (Lago stores strings; keep them sane).
 MAX_ID_LENGTH = 255
 
@@ -233,6 +237,9 @@ def _measure(problems, metric, properties):
         try:
             number = to_decimal(value, path)
         except ValidationFailure:
+            problems.add(path, NOT_A_NUMBER)
+            return None, None
+        if abs(number) >= MAX_VALUE or (number and abs(number) < MIN_VALUE):
             problems.add(path, NOT_A_NUMBER)
             return None, None
         if number < 0 and not allows_negative(metric.aggregation, metric.recurring):

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .errors import ValidationFailure
-from .money import ZERO, decimal_str
+from .money import ZERO, decimal_str, to_decimal
 from .periods import BillingCycle, Period, utc_bounds
 from .rating import rate
 
@@ -63,17 +63,17 @@ def units(aggregation, recurring, stats):
         if aggregation == "sum":
             if stats.balance < 0:
                 raise ValidationFailure({"pushes": ["negative_balance"]})
-            return Decimal(stats.balance), None
+            return to_decimal(stats.balance), None
         return Decimal(stats.keys_to_date), None
     if aggregation == "sum":
-        return Decimal(stats.total or ZERO), stats.events
+        return to_decimal(stats.total or ZERO), stats.events
     if aggregation == "count":
         return Decimal(stats.count), (Decimal(1),) * stats.count
     if aggregation == "unique":
         return Decimal(stats.distinct), (Decimal(1),) * stats.distinct
     if aggregation == "max":
-        return (ZERO if stats.peak is None else Decimal(stats.peak)), None
-    return (ZERO if stats.last is None else Decimal(stats.last)), None  # last
+        return (ZERO if stats.peak is None else to_decimal(stats.peak)), None
+    return (ZERO if stats.last is None else to_decimal(stats.last)), None  # last
 
 
 def rate_period(charges, stats_by_metric):
@@ -95,7 +95,11 @@ def rate_period(charges, stats_by_metric):
             raise ValidationFailure({
                 f"charges.{index}.{path}": codes for path, codes in failure.details.items()
             }) from None
-        rating = rate(charge, quantity, events=events if charge.pricer.needs_events else None)
+        if not charge.pricer.needs_events:
+            events = None
+        elif events is None and not stats.count:
+            events = ()  # no push at all: no per-push value either
+        rating = rate(charge, quantity, events=events)
         result.append(ChargeUsage(charge_ref, metric_ref, rating))
         total += rating.amount
     return result, total

@@ -4,6 +4,7 @@
 
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from odoo import api, models
 from odoo.tools import SQL
@@ -168,7 +169,7 @@ class FusionBillingUsage(models.Model):
             return {}
         query = SQL(
             "SELECT u.id, u.external_subscription_id, u.transaction_id, m.code, u.timestamp,"
-            "       u.quantity, u.unique_key, u.state, m.replay_policy"
+            "       u.quantity::text, u.unique_key, u.state, m.replay_policy"
             "  FROM fusion_billing_usage u JOIN fusion_billing_metric m ON m.id = u.metric_id"
             " WHERE u.service_id = %s AND (u.external_subscription_id, u.transaction_id) IN %s"
             "   FOR UPDATE OF u",
@@ -179,8 +180,8 @@ class FusionBillingUsage(models.Model):
         for rid, ext, tx, code, stamp, quantity, key, state, policy in self.env.cr.fetchall():
             found[(ext, tx)] = {
                 "id": rid, "policy": policy or ingest.OVERWRITE,
-                "stored": ingest.Stored(code, stamp.replace(tzinfo=UTC), quantity, key,
-                                        state != "pushed"),
+                "stored": ingest.Stored(code, stamp.replace(tzinfo=UTC), Decimal(quantity),
+                                        key, state != "pushed"),
             }
         return found
 

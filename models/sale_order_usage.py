@@ -10,6 +10,7 @@ carries the rated amounts (:meth:`_create_invoices`), each invoice line linked b
 
 import logging
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from markupsafe import Markup, escape
 
@@ -25,6 +26,11 @@ from ..engine.periods import local_date
 from ..engine.usage import MetricStats
 
 _logger = logging.getLogger(__name__)
+
+
+def _exact(text, default=Decimal(0)):
+    """A NUMERIC read as text, as an exact Decimal."""
+    return default if text is None else Decimal(text)
 
 
 class SaleOrder(models.Model):
@@ -124,18 +130,20 @@ class SaleOrder(models.Model):
             metric.id for _charge, metric, engine in charges if engine.pricer.needs_events
         ]
         self.env["fusion.billing.usage"].flush_model()
+        # Odoo reads NUMERIC columns back as floats: every figure comes out as text and is
+        # read as an exact Decimal, so no amount ever goes through a binary float.
         query = SQL(
             """
             SELECT metric_id,
                    COUNT(*) FILTER (WHERE timestamp >= %(start)s),
-                   SUM(quantity) FILTER (WHERE timestamp >= %(start)s),
-                   MAX(quantity) FILTER (WHERE timestamp >= %(start)s),
-                   (ARRAY_AGG(quantity ORDER BY timestamp DESC, id DESC)
-                        FILTER (WHERE timestamp >= %(start)s))[1],
+                   (SUM(quantity) FILTER (WHERE timestamp >= %(start)s))::text,
+                   (MAX(quantity) FILTER (WHERE timestamp >= %(start)s))::text,
+                   ((ARRAY_AGG(quantity ORDER BY timestamp DESC, id DESC)
+                        FILTER (WHERE timestamp >= %(start)s))[1])::text,
                    COUNT(DISTINCT unique_key) FILTER (WHERE timestamp >= %(start)s),
-                   SUM(quantity),
+                   SUM(quantity)::text,
                    COUNT(DISTINCT unique_key),
-                   ARRAY_AGG(quantity ORDER BY timestamp, id)
+                   ARRAY_AGG(quantity::text ORDER BY timestamp, id)
                         FILTER (WHERE timestamp >= %(start)s AND metric_id = ANY(%(events)s))
               FROM fusion_billing_usage
              WHERE subscription_id = %(order)s AND timestamp < %(end)s
@@ -149,10 +157,11 @@ class SaleOrder(models.Model):
         for metric_id, count, total, peak, last, distinct, balance, keys, events in \
                 self.env.execute_query(query):
             stats[metric_id] = MetricStats(
-                count=count, total=total or 0, peak=peak, last=last, distinct=distinct,
-                balance=balance or 0, keys_to_date=keys,
-                events=tuple(events) if events is not None else
-                (() if metric_id in with_events else None),
+                count=count, total=_exact(total), peak=_exact(peak, None),
+                last=_exact(last, None), distinct=distinct, balance=_exact(balance),
+                keys_to_date=keys,
+                events=tuple(Decimal(value) for value in events) if events is not None
+                else (() if metric_id in with_events else None),
             )
         return stats
 
@@ -368,7 +377,14 @@ class SaleOrder(models.Model):
         metered = self.filtered(lambda o: o.x_fc_service_id and o.plan_id)
         metered._fc_lock()
         for order in metered:
-            order._fc_rate_closed_periods(order._fc_today())
+            try:
+                with self.env.cr.savepoint():
+                    order._fc_rate_closed_periods(order._fc_today())
+            except ValidationFailure as failure:
+                # The native invoice goes out; the usage stays unrated (nothing is lost)
+                # and goes on a later invoice once finance has fixed the cause.
+                _logger.warning("usage of %s not rated: %s", order.name, failure)
+                order._fc_note_rating_problem(failure)
         moves = super()._create_invoices(grouped=grouped, final=final, date=date)
         for order in metered:
             invoice = moves.filtered(

@@ -126,8 +126,9 @@ class TestUsageConcurrency(TransactionCase):
         self.assertEqual(results[0][0], results[1][0], "both callers get the stored row")
         self.assertEqual(sorted(outcome for _id, outcome in results), ["created", "replayed"])
         with self.registry.cursor() as cr:
-            cr.execute("SELECT COUNT(*) FROM fusion_billing_usage WHERE service_id = %s",
-                       [self.fixture["service"]])
+            cr.execute("SELECT COUNT(*) FROM fusion_billing_usage"
+                       " WHERE service_id = %s AND transaction_id = %s",
+                       [self.fixture["service"], push["transaction_id"]])
             self.assertEqual(cr.fetchone()[0], 1)
 
     def test_two_rating_runs_at_once_rate_each_period_once(self):

@@ -130,9 +130,9 @@ class TestUsageIngest(UsageCommon):
 
     def test_exact_decimal_values_are_kept(self):
         [(usage, _outcome)] = self._push([self._event("precise", "sales", "0.1234567")])
-        self.env.cr.execute("SELECT quantity FROM fusion_billing_usage WHERE id = %s",
+        self.env.cr.execute("SELECT quantity::text FROM fusion_billing_usage WHERE id = %s",
                             [usage.id])
-        self.assertEqual(self.env.cr.fetchone()[0], Decimal("0.1234567"))
+        self.assertEqual(Decimal(self.env.cr.fetchone()[0]), Decimal("0.1234567"))
 
     def test_a_terminated_subscription_takes_no_later_usage(self):
         self.subscription.end_date = "2026-10-20"

@@ -74,9 +74,11 @@ class TestUsageRating(UsageCommon):
             self.assertEqual(line.deferred_start_date, date(2026, 10, 1))
             self.assertEqual(line.deferred_end_date, date(2026, 10, 31))
         calls_line = usage_lines.filtered(lambda line: line.name.startswith("api_calls"))
+        currency = self.env.company.currency_id.name
         self.assertEqual(
             calls_line.name,
-            "api_calls: 15 calls (graduated: 0-10 at CAD 1 + CAD 2 flat, 10+ at CAD 1)")
+            f"api_calls: 15 calls (graduated: 0-10 at {currency} 1 + {currency} 2 flat, "
+            f"10+ at {currency} 1)")
         bandwidth = subscription.x_fc_rated_usage_ids.filtered(
             lambda r: r.metric_id == self.bandwidth)
         self.assertEqual((bandwidth.units, bandwidth.included_units, bandwidth.state),
@@ -153,7 +155,9 @@ class TestUsageRating(UsageCommon):
         for day in ("2026-02-28", "2026-03-28"):
             with freeze_time(f"{day} 06:00:00"):
                 invoice = self._native_cron()
-            line = self._usage_lines(invoice)
+            line = subscription.x_fc_rated_usage_ids.filtered(
+                lambda r, inv=invoice: r.metric_id == self.calls and r.invoice_id == inv,
+            ).invoice_line_id
             periods.append((line.deferred_start_date, line.deferred_end_date, line.price_subtotal))
         # The native walk (Feb 28 -> Mar 28) is the usage period, to the day.
         self.assertEqual(periods, [

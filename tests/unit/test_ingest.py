@@ -107,6 +107,8 @@ def test_unknown_subscription():
     ({"value": "NaN"}, SUM, {"properties.value": ["value_is_not_valid_number"]}),
     ({"value": True}, SUM, {"properties.value": ["value_is_not_valid_number"]}),
     ({"value": "-1"}, SUM, {"properties.value": ["negative_value"]}),
+    ({"value": "1e15"}, SUM, {"properties.value": ["value_is_not_valid_number"]}),
+    ({"value": "1e-13"}, SUM, {"properties.value": ["value_is_not_valid_number"]}),
     ({"value": "-1"}, MetricRule("max"), {"properties.value": ["negative_value"]}),
     ({"gb": "1"}, MetricRule("sum", "gb_used"), {"properties.gb_used": ["value_is_mandatory"]}),
     ({}, MetricRule("unique", "user_id"), {"properties.user_id": ["value_is_mandatory"]}),

@@ -188,3 +188,13 @@ def test_local_midnight_follows_daylight_saving():
         datetime(2026, 7, 1, 4, tzinfo=UTC)
     assert local_midnight_utc(date(2026, 12, 1), "America/Toronto") == \
         datetime(2026, 12, 1, 5, tzinfo=UTC)
+
+
+def test_percentage_without_any_push_costs_nothing():
+    fee = Charge.build("percentage", {"rate": "1", "fixed_amount": "0.25"})
+    [usage], total = rate_period([(1, "sales", "sum", False, fee)], {})
+    assert (usage.rating.amount, total) == (D(0), D(0))
+
+
+def test_float_figures_are_read_as_typed():
+    assert units("sum", False, MetricStats(count=1, total=133.33)) == (D("133.33"), None)
