@@ -139,6 +139,8 @@ class FusionBillingUsage(models.Model):
 
     def _insert_new(self, service, pushes, metrics, subscriptions):
         """INSERT ... ON CONFLICT DO NOTHING; return ``{key: id}`` of the rows created."""
+        if not pushes:
+            return {}
         uid = self.env.uid
         rows = []
         for push in pushes:
