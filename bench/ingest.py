@@ -7,12 +7,15 @@ Pushes FCB_BENCH_ROWS (default 200,000) usage rows over 1,000 subscriptions thro
 request would. In the same run, batch by batch, the same rows go into a scratch copy of
 the table (same columns, constraints and indexes) with one raw ``INSERT ... ON CONFLICT
 DO NOTHING`` per batch (psycopg2 ``execute_values``), the floor for any ingestion. It
-prints both rates and their ratio (goal: ingestion >= 0.5 x raw).
+prints both rates and their ratio (goal: ingestion >= 0.5 x raw). With FCB_BENCH_PROFILE=1
+it also prints the 25 costliest functions of the ingestion (cProfile).
 """
 # ruff: noqa: F821  (``env`` is given by odoo shell)
 
+import cProfile
 import json
 import os
+import pstats
 import random
 import time
 from datetime import UTC, datetime, timedelta
@@ -80,6 +83,7 @@ def main():
     pushes = list(pushes_for(now))
     usage = env["fusion.billing.usage"]
     ours = raw = 0.0
+    profile = cProfile.Profile() if os.environ.get("FCB_BENCH_PROFILE") else None
     for start in range(0, ROWS, BATCH):
         batch = pushes[start:start + BATCH]
         rows = raw_rows(batch, service, metric, order_ids)  # prepared outside the clock
@@ -89,8 +93,12 @@ def main():
         raw += time.perf_counter() - began
         env.invalidate_all()  # each API request starts with an empty cache
         began = time.perf_counter()
+        if profile:
+            profile.enable()
         _results, errors = usage._ingest(service, batch, now=now)
         env.cr.commit()
+        if profile:
+            profile.disable()
         ours += time.perf_counter() - began
         assert not errors, errors
     env.cr.execute("SELECT COUNT(*) FROM fusion_billing_usage WHERE service_id = %s",
@@ -101,6 +109,8 @@ def main():
     print(f"raw INSERT ... ON CONFLICT: {raw:7.2f} s  {ROWS / raw:9.0f} rows/s")
     print(f"_ingest (judge + store):    {ours:7.2f} s  {ROWS / ours:9.0f} rows/s")
     print(f"ratio ingest/raw: {raw / ours:.2f} (goal >= 0.5)")
+    if profile:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
     env.cr.execute("DROP TABLE bench_raw_usage")
     env.cr.commit()
 

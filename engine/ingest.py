@@ -33,6 +33,7 @@ from .catalogue import VALUE_AGGREGATIONS, allows_negative
 from .checks import Problems
 from .errors import ValidationFailure
 from .money import NOT_A_NUMBER, to_decimal
+from .periods import local_midnight_utc
 
 MAX_BATCH = 100
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -97,6 +98,25 @@ class Stored(NamedTuple):
     quantity: Decimal
     unique_key: str | None
     frozen: bool  # its period is rated (the row is part of a bill)
+
+
+def subscription_span(start_date, end_date, open_from, tz_name, cancelled=False):
+    """The span of a subscription from its dates (company-local), or ``None`` when it
+    takes no usage (cancelled, or not started: no start date).
+
+    :param date start_date: first day
+    :param date end_date: last day (inclusive), or ``None``
+    :param date open_from: first day of the open (not rated) usage period
+    :param str tz_name: the company's time zone
+    :rtype: SubscriptionSpan or None
+    """
+    if cancelled or not start_date:
+        return None
+    return SubscriptionSpan(
+        start=local_midnight_utc(start_date, tz_name),
+        end=local_midnight_utc(end_date + timedelta(days=1), tz_name) if end_date else None,
+        open_from=local_midnight_utc(open_from or start_date, tz_name),
+    )
 
 
 def parse_timestamp(value, path="timestamp"):

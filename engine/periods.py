@@ -20,6 +20,7 @@ The proration factor of a partial period is ``days present / days in period``.
 """
 
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -183,6 +184,18 @@ def local_date(ts_utc, tz_name):
     if ts_utc.tzinfo is None or ts_utc.utcoffset() is None:
         raise ValidationFailure({"timestamp": ["naive_timestamp"]})
     return ts_utc.astimezone(_zone(tz_name)).date()
+
+
+@functools.lru_cache(maxsize=4096)
+def local_midnight_utc(day, tz_name):
+    """The UTC instant at which a company-local date begins (DST-aware). Cached: the
+    ingestion asks it for the same few dates again and again.
+
+    :rtype: datetime
+    """
+    if not _is_date(day):
+        raise ValidationFailure({"date": ["invalid_date"]})
+    return datetime.combine(day, time(), tzinfo=_zone(tz_name)).astimezone(timezone.utc)
 
 
 def utc_bounds(period, tz_name):

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from .errors import ValidationFailure
 from .money import ZERO, decimal_str, to_decimal
-from .periods import BillingCycle, Period, utc_bounds
+from .periods import BillingCycle, Period, local_midnight_utc  # noqa: F401 (re-exported)
 from .rating import rate
 
 
@@ -230,14 +230,6 @@ def _tier(tier, currency):
     if Decimal(tier["flat_unit_amount"]):
         words += f" + {_money(currency, tier['flat_unit_amount'])} flat"
     return words
-
-
-def local_midnight_utc(day, tz_name):
-    """The UTC instant at which a company-local date begins (DST-aware).
-
-    :rtype: datetime
-    """
-    return utc_bounds(Period(day, day, -1), tz_name)[0]
 
 
 def period_of(start, end):

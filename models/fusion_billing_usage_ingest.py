@@ -61,28 +61,43 @@ class FusionBillingUsage(models.Model):
     # === LOOK-UPS === #
 
     def _judge_pushes(self, service, pushes, now):
+        """Look up the metrics and subscriptions the pushes name (two lean queries: this
+        is the hot path of the API), then let the engine judge each push."""
         codes = {p.get("code") for p in pushes if isinstance(p, dict)}
         external_ids = {p.get("external_subscription_id") for p in pushes if isinstance(p, dict)}
+        self.env.flush_all()
         metrics = {
-            metric.code: metric for metric in self.env["fusion.billing.metric"].search([
-                ("service_id", "=", service.id), ("code", "in", [c for c in codes if c]),
-            ])
+            code: (metric_id, ingest.MetricRule(aggregation, field or "value", bool(recurring),
+                                                policy or ingest.OVERWRITE))
+            for metric_id, code, aggregation, field, recurring, policy in self.env.execute_query(
+                SQL(
+                    "SELECT id, code, aggregation, field_name, recurring, replay_policy"
+                    "  FROM fusion_billing_metric"
+                    " WHERE service_id = %s AND active AND code = ANY(%s)",
+                    service.id, [str(c) for c in codes if c],
+                )
+            )
         }
-        subscriptions = {
-            order.x_fc_external_id: order for order in self.env["sale.order"].search([
-                ("x_fc_service_id", "=", service.id),
-                ("x_fc_external_id", "in", [str(e) for e in external_ids if e]),
-            ])
-        }
-        spans = {ext: order._fc_usage_span() for ext, order in subscriptions.items()}
-        rules = {code: metric._fc_rule() for code, metric in metrics.items()}
+        tz = service._fc_timezone()
+        subscriptions = {}
+        for order_id, external_id, partner_id, start, end, open_from, state in \
+                self.env.execute_query(SQL(
+                    "SELECT id, x_fc_external_id, partner_id, start_date, end_date,"
+                    "       COALESCE(x_fc_usage_start, start_date), state"
+                    "  FROM sale_order"
+                    " WHERE x_fc_service_id = %s AND x_fc_external_id = ANY(%s)",
+                    service.id, [str(e) for e in external_ids if e],
+                )):
+            span = ingest.subscription_span(start, end, open_from, tz, state == "cancel")
+            subscriptions[external_id] = (order_id, partner_id, span)
         judged = []
         for raw in pushes:
             raw_map = raw if isinstance(raw, dict) else {}
+            metric = metrics.get(raw_map.get("code"))
+            order = subscriptions.get(str(raw_map.get("external_subscription_id")))
             try:
                 judged.append(ingest.judge_push(
-                    raw, metric=rules.get(raw_map.get("code")),
-                    span=spans.get(str(raw_map.get("external_subscription_id"))), now=now,
+                    raw, metric=metric and metric[1], span=order and order[2], now=now,
                 ))
             except ValidationFailure as failure:
                 judged.append(failure)
@@ -142,27 +157,26 @@ class FusionBillingUsage(models.Model):
         if not pushes:
             return {}
         uid = self.env.uid
-        rows = []
+        params = []
         for push in pushes:
-            order = subscriptions[push.external_subscription_id]
-            rows.append(SQL(
-                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, 'pushed', 0, %s, %s,"
-                " NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')",
-                service.id, service.company_id.id, metrics[push.code].id, order.id,
-                order.partner_id.id, push.external_subscription_id, push.transaction_id,
-                _naive(push.timestamp), push.quantity, push.unique_key,
-                json.dumps(push.properties, default=str), uid, uid,
+            order_id, partner_id, _span = subscriptions[push.external_subscription_id]
+            params.extend((
+                service.id, service.company_id.id, metrics[push.code][0], order_id, partner_id,
+                push.external_subscription_id, push.transaction_id, _naive(push.timestamp),
+                push.quantity, push.unique_key, json.dumps(push.properties, default=str),
+                uid, uid,
             ))
-        query = SQL(
-            "INSERT INTO fusion_billing_usage (%s) VALUES %s"
+        row = ("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, 'pushed', 0, %s, %s,"
+               " NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')")
+        query = (
+            f"INSERT INTO fusion_billing_usage ({', '.join(_INSERT_COLUMNS)})"
+            f" VALUES {', '.join([row] * len(pushes))}"
             " ON CONFLICT (service_id, external_subscription_id, transaction_id) DO NOTHING"
-            " RETURNING external_subscription_id, transaction_id, id",
-            SQL(", ").join(SQL.identifier(column) for column in _INSERT_COLUMNS),
-            SQL(", ").join(rows),
+            " RETURNING external_subscription_id, transaction_id, id"
         )
         # A concurrent insert of the same key makes this fail with a serialization error,
         # which the request retries (then it is a replay): not worth an ERROR in the log.
-        self.env.cr.execute(query, log_exceptions=False)
+        self.env.cr.execute(query, params, log_exceptions=False)
         return {(ext, tx): rid for ext, tx, rid in self.env.cr.fetchall()}
 
     def _lock_existing(self, service, keys):
@@ -198,6 +212,6 @@ class FusionBillingUsage(models.Model):
             "       write_date = NOW() AT TIME ZONE 'UTC'"
             " WHERE id = %s AND state = 'pushed'",
             push.quantity, _naive(push.timestamp), push.unique_key,
-            json.dumps(push.properties, default=str), metrics[push.code].id, self.env.uid,
+            json.dumps(push.properties, default=str), metrics[push.code][0], self.env.uid,
             usage_id,
         ))

@@ -18,11 +18,10 @@ from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import SQL
 
-from ..engine import ingest
 from ..engine import usage as usage_rules
 from ..engine.errors import ValidationFailure
 from ..engine.money import decimal_str
-from ..engine.periods import local_date
+from ..engine.periods import local_date, local_midnight_utc
 from ..engine.usage import MetricStats
 
 _logger = logging.getLogger(__name__)
@@ -89,22 +88,7 @@ class SaleOrder(models.Model):
         return local_date(now, self._fc_tz())
 
     def _fc_instant(self, day):
-        return usage_rules.local_midnight_utc(day, self._fc_tz())
-
-    def _fc_usage_span(self):
-        """The instants between which this subscription takes pushes (engine.ingest).
-
-        :rtype: engine.ingest.SubscriptionSpan or None (a cancelled order takes none)
-        """
-        self.ensure_one()
-        if self.state == "cancel" or not self.start_date:
-            return None
-        last_day = self.end_date
-        return ingest.SubscriptionSpan(
-            start=self._fc_instant(self.start_date),
-            end=self._fc_instant(last_day + timedelta(days=1)) if last_day else None,
-            open_from=self._fc_instant(self._fc_usage_start()),
-        )
+        return local_midnight_utc(day, self._fc_tz())
 
     # === AGGREGATION === #
 

@@ -7,18 +7,9 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 odoo_bin=${ODOO_BIN:-odoo}
-work=$(mktemp -d /tmp/fcb-bench.XXXXXX)
-chmod 755 "$work"
 # shellcheck source=lib/pg-cluster.sh
 . "$repo/tools/lib/pg-cluster.sh"
-cleanup() {
-    pg_cluster_stop
-    rm -rf "$work"
-}
-trap cleanup EXIT
-pg_cluster_start "$work"
-mkdir -p "$work/addons"
-ln -s "$repo" "$work/addons/fusion_centralize_billing"
+odoo_workspace fcb-bench "$repo"
 args=(--database fcb_bench --db_host 127.0.0.1 --db_port "$pg_port" --db_user odoo
       --db_password odoo --addons-path "$work/addons,$repo/tests/standins"
       --data-dir "$work/data" --log-level warn --logfile "$work/odoo.log")
@@ -29,5 +20,6 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname
     "$("$odoo_bin" --version 2>/dev/null | tail -n 1); PostgreSQL $(as_pg "$pg_bin/postgres" --version | awk '{print $3}')"
 for script in "$@"; do
     echo "== $script"
-    "$odoo_bin" shell "${args[@]}" --no-http < "$repo/$script" 2>&1 | grep -v "security risk"
+    [ -f "$script" ] || script=$repo/$script
+    "$odoo_bin" shell "${args[@]}" --no-http < "$script" 2>&1 | grep -v "security risk"
 done

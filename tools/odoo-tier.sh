@@ -9,23 +9,12 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 odoo_bin=${ODOO_BIN:-odoo}
-work=$(mktemp -d /tmp/fcb-odoo-tier.XXXXXX)
-chmod 755 "$work"
 # The log outlives the run, for reading failures afterwards.
 log=${FCB_ODOO_LOG:-/tmp/fcb-odoo-tier.log}
 : > "$log"
 # shellcheck source=lib/pg-cluster.sh
 . "$repo/tools/lib/pg-cluster.sh"
-cleanup() {
-    pg_cluster_stop
-    rm -rf "$work"
-}
-trap cleanup EXIT
-pg_cluster_start "$work"
-
-# Odoo finds an addon by its folder name: link the repository under the module's name.
-mkdir -p "$work/addons"
-ln -s "$repo" "$work/addons/fusion_centralize_billing"
+odoo_workspace fcb-odoo-tier "$repo"
 
 echo "odoo tier: $("$odoo_bin" --version 2>/dev/null | tail -n 1), PostgreSQL on 127.0.0.1:$pg_port"
 set +e

@@ -236,3 +236,21 @@ def test_duplicates_inside_a_batch():
 def test_batch_errors_are_keyed_by_index():
     failure = ValidationFailure({"code": ["metric_not_found"]})
     assert batch_errors([CREATED, failure, REPLAYED]) == {"1": {"code": ["metric_not_found"]}}
+
+
+def test_subscription_span_from_local_dates():
+    from datetime import date
+
+    from engine.ingest import subscription_span
+
+    span = subscription_span(date(2026, 11, 1), date(2026, 11, 15), date(2026, 11, 10),
+                             "America/Toronto")
+    assert span == SubscriptionSpan(
+        start=datetime(2026, 11, 1, 4, tzinfo=UTC),  # EDT ends on Nov 1 at 2 a.m.
+        end=datetime(2026, 11, 16, 5, tzinfo=UTC),
+        open_from=datetime(2026, 11, 10, 5, tzinfo=UTC),
+    )
+    assert subscription_span(date(2026, 11, 1), None, None, "UTC").open_from == \
+        datetime(2026, 11, 1, tzinfo=UTC)
+    assert subscription_span(None, None, None, "UTC") is None
+    assert subscription_span(date(2026, 11, 1), None, None, "UTC", cancelled=True) is None

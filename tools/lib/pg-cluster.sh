@@ -56,3 +56,15 @@ pg_cluster_stop() {
     [ -n "${pg_work:-}" ] || return 0
     as_pg "$pg_bin/pg_ctl" -D "$pg_work/pgdata" -m fast -w stop >/dev/null 2>&1 || true
 }
+
+# odoo_workspace PREFIX REPO: a temporary folder (in $work) with a started cluster and the
+# repository linked as the addon (in $work/addons), both removed when the script exits.
+odoo_workspace() {
+    work=$(mktemp -d "/tmp/$1.XXXXXX")
+    chmod 755 "$work"
+    trap 'pg_cluster_stop; rm -rf "$work"' EXIT
+    pg_cluster_start "$work"
+    # Odoo finds an addon by its folder name: link the repository under the module's name.
+    mkdir -p "$work/addons"
+    ln -s "$2" "$work/addons/fusion_centralize_billing"
+}
