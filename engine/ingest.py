@@ -24,6 +24,7 @@ Error codes are Lago's where Lago has one (``value_is_mandatory``, ``invalid_for
 """
 
 import math
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -36,6 +37,9 @@ from .money import NOT_A_NUMBER, to_decimal
 from .periods import local_midnight_utc
 
 MAX_BATCH = 100
+# Unix seconds as text: a plain decimal number, nothing else (no NaN, no exponent).
+_SECONDS = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\Z")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # Pushed values are counters and peaks: anything this large or this small is a bug in the
 # app, and would not survive the storage (NUMERIC) or the arithmetic either.
@@ -127,41 +131,40 @@ def parse_timestamp(value, path="timestamp"):
     :rtype: datetime
     :raise ValidationFailure: ``invalid_format``
     """
-    failure = ValidationFailure({path: ["invalid_format"]})
-    if isinstance(value, bool) or value is None:
-        raise failure
     if isinstance(value, str):
         text = value.strip()
-        try:
-            seconds = to_decimal(text, path)
-        except ValidationFailure:
-            return _parse_iso(text, failure)
-        return _from_seconds(seconds, failure)
-    if isinstance(value, (int, float, Decimal)):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise failure
-        try:
-            return _from_seconds(to_decimal(value, path), failure)
-        except ValidationFailure:
-            raise failure from None
-    raise failure
+        if _SECONDS.match(text):
+            return _from_seconds(Decimal(text), path)
+        return _parse_iso(text, path)
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise _invalid(path)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _invalid(path)
+    try:
+        return _from_seconds(to_decimal(value, path), path)
+    except ValidationFailure:
+        raise _invalid(path) from None
 
 
-def _from_seconds(seconds, failure):
+def _invalid(path):
+    return ValidationFailure({path: ["invalid_format"]})
+
+
+def _from_seconds(seconds, path):
     try:
         micros = int((seconds * 1_000_000).to_integral_value())
-        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
+        return _EPOCH + timedelta(microseconds=micros)
     except (OverflowError, InvalidOperation, ValueError):
-        raise failure from None
+        raise _invalid(path) from None
 
 
-def _parse_iso(text, failure):
+def _parse_iso(text, path):
     if not text or not text[0].isdigit():
-        raise failure
+        raise _invalid(path)
     try:
         stamp = datetime.fromisoformat(text)
     except ValueError:
-        raise failure from None
+        raise _invalid(path) from None
     if stamp.tzinfo is None:
         return stamp.replace(tzinfo=UTC)
     return stamp.astimezone(UTC)

@@ -5,6 +5,7 @@
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from odoo import api, models
 from odoo.tools import SQL
@@ -18,6 +19,15 @@ _INSERT_COLUMNS = (
     "external_subscription_id", "transaction_id", "timestamp", "quantity", "unique_key",
     "properties", "state", "revision", "create_uid", "write_uid", "create_date", "write_date",
 )
+
+
+class _Lookups(NamedTuple):
+    """What the pushes of a batch named: metrics by code ``(id, MetricRule)``,
+    subscriptions by external id ``(order id, partner id, SubscriptionSpan)``."""
+
+    company_id: int
+    metrics: dict
+    subscriptions: dict
 
 
 def _naive(stamp):
@@ -49,36 +59,47 @@ class FusionBillingUsage(models.Model):
         service.ensure_one()
         ingest.check_batch_size(pushes)
         now = now or datetime.now(UTC)
-        judged, metrics, subscriptions = self._judge_pushes(service, pushes, now)
+        judged, lookups = self._judge_pushes(service, pushes, now)
         cleans = [item if isinstance(item, ingest.CleanPush) else None for item in judged]
         for index in ingest.duplicate_in_batch(cleans):
             judged[index] = ValidationFailure({"transaction_id": ["duplicated_in_batch"]})
         errors = ingest.batch_errors(judged)
         if errors:
             return [], errors
-        return self._store_pushes(service, cleans, metrics, subscriptions)
+        return self._store_pushes(service, cleans, lookups)
 
     # === LOOK-UPS === #
 
     def _judge_pushes(self, service, pushes, now):
         """Look up the metrics and subscriptions the pushes name (two lean queries: this
-        is the hot path of the API), then let the engine judge each push."""
+        is the hot path of the API), then let the engine judge each push.
+
+        :return: ``(judged, lookups)``: per push a CleanPush or a ValidationFailure
+        """
         codes = {p.get("code") for p in pushes if isinstance(p, dict)}
         external_ids = {p.get("external_subscription_id") for p in pushes if isinstance(p, dict)}
         self.env.flush_all()
+        # One query for the service's company, time zone and the metrics named.
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT s.company_id, COALESCE(p.tz, 'UTC'), m.id, m.code, m.aggregation,
+                   m.field_name, m.recurring, m.replay_policy
+              FROM fusion_billing_service s
+              JOIN res_company c ON c.id = s.company_id
+              JOIN res_partner p ON p.id = c.partner_id
+              LEFT JOIN fusion_billing_metric m
+                ON m.service_id = s.id AND m.active AND m.code = ANY(%s)
+             WHERE s.id = %s
+            """,
+            [str(c) for c in codes if c], service.id,
+        ))
+        company_id, tz = rows[0][:2]
         metrics = {
             code: (metric_id, ingest.MetricRule(aggregation, field or "value", bool(recurring),
                                                 policy or ingest.OVERWRITE))
-            for metric_id, code, aggregation, field, recurring, policy in self.env.execute_query(
-                SQL(
-                    "SELECT id, code, aggregation, field_name, recurring, replay_policy"
-                    "  FROM fusion_billing_metric"
-                    " WHERE service_id = %s AND active AND code = ANY(%s)",
-                    service.id, [str(c) for c in codes if c],
-                )
-            )
+            for _company, _tz, metric_id, code, aggregation, field, recurring, policy in rows
+            if metric_id
         }
-        tz = service._fc_timezone()
         subscriptions = {}
         for order_id, external_id, partner_id, start, end, open_from, state in \
                 self.env.execute_query(SQL(
@@ -101,46 +122,51 @@ class FusionBillingUsage(models.Model):
                 ))
             except ValidationFailure as failure:
                 judged.append(failure)
-        return judged, metrics, subscriptions
+        return judged, _Lookups(company_id, metrics, subscriptions)
 
     # === STORE === #
 
-    def _store_pushes(self, service, cleans, metrics, subscriptions):
+    def _store_pushes(self, service, cleans, lookups):
         keys = list(dict.fromkeys((p.external_subscription_id, p.transaction_id) for p in cleans))
         first = {}
         for push in cleans:
             first.setdefault((push.external_subscription_id, push.transaction_id), push)
         self.env.flush_all()
-        with self.env.cr.savepoint(flush=False) as savepoint:
-            # A late push (into a rated period) is never inserted: only an identical
-            # replay of a stored one passes.
-            inserted = self._insert_new(
-                service, [first[key] for key in keys if not first[key].late], metrics,
-                subscriptions,
-            )
-            stored = self._lock_existing(service, [k for k in keys if k not in inserted])
-            outcomes, problems = {}, {}
-            for key in keys:
-                if key in inserted:
-                    outcomes[key] = (inserted[key], ingest.CREATED)
-                    continue
-                row = stored.get(key)
-                try:
-                    if row is None:
-                        ingest.judge_new(first[key])
-                        raise AssertionError("a new key that is not late is inserted")
-                    outcome = ingest.judge_replay(row["stored"], first[key], row["policy"])
-                except ValidationFailure as failure:
-                    problems[key] = failure
-                    continue
-                if outcome == ingest.OVERWRITTEN:
-                    self._overwrite(row["id"], first[key], metrics)
-                outcomes[key] = (row["id"], outcome)
-            if problems:
-                savepoint.close(rollback=True)
-                results = [problems.get((p.external_subscription_id, p.transaction_id))
-                           for p in cleans]
-                return [], ingest.batch_errors(results)
+        # A late push (into a rated period) is never inserted: only an identical replay of
+        # a stored one passes. New rows go in first, then the stored rows of the other keys
+        # are locked and judged; nothing is overwritten before every push is judged, and
+        # a refused batch takes its new rows back out (cheaper than a savepoint per batch).
+        inserted = self._insert_new(
+            service, [first[key] for key in keys if not first[key].late], lookups,
+        )
+        stored = self._lock_existing(service, [k for k in keys if k not in inserted])
+        outcomes, problems, overwrites = {}, {}, []
+        for key in keys:
+            if key in inserted:
+                outcomes[key] = (inserted[key], ingest.CREATED)
+                continue
+            row = stored.get(key)
+            try:
+                if row is None:
+                    ingest.judge_new(first[key])
+                    raise AssertionError("a new key that is not late is inserted")
+                outcome = ingest.judge_replay(row["stored"], first[key], row["policy"])
+            except ValidationFailure as failure:
+                problems[key] = failure
+                continue
+            if outcome == ingest.OVERWRITTEN:
+                overwrites.append((row["id"], first[key]))
+            outcomes[key] = (row["id"], outcome)
+        if problems:
+            if inserted:
+                self.env.cr.execute(
+                    "DELETE FROM fusion_billing_usage WHERE id = ANY(%s)", [list(inserted.values())]
+                )
+            results = [problems.get((p.external_subscription_id, p.transaction_id))
+                       for p in cleans]
+            return [], ingest.batch_errors(results)
+        for usage_id, push in overwrites:
+            self._overwrite(usage_id, push, lookups.metrics)
         usages = self.browse(sorted({rid for rid, _outcome in outcomes.values()}))
         usages.invalidate_recordset()
         results, seen = [], set()
@@ -152,16 +178,17 @@ class FusionBillingUsage(models.Model):
             seen.add(key)
         return results, {}
 
-    def _insert_new(self, service, pushes, metrics, subscriptions):
+    def _insert_new(self, service, pushes, lookups):
         """INSERT ... ON CONFLICT DO NOTHING; return ``{key: id}`` of the rows created."""
         if not pushes:
             return {}
         uid = self.env.uid
         params = []
         for push in pushes:
-            order_id, partner_id, _span = subscriptions[push.external_subscription_id]
+            order_id, partner_id, _span = lookups.subscriptions[push.external_subscription_id]
             params.extend((
-                service.id, service.company_id.id, metrics[push.code][0], order_id, partner_id,
+                service.id, lookups.company_id, lookups.metrics[push.code][0], order_id,
+                partner_id,
                 push.external_subscription_id, push.transaction_id, _naive(push.timestamp),
                 push.quantity, push.unique_key, json.dumps(push.properties, default=str),
                 uid, uid,
