@@ -1,19 +1,22 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
-"""Shared plumbing of the billing API: authentication and JSON responses.
+"""Shared plumbing of the billing API: routes, authentication, bodies, errors.
 
-Every route of ``/api/billing/v1`` goes through :func:`api_endpoint`, so there is one
-place where a key is checked, where an error becomes a Lago-shaped body, and where an
-unexpected exception becomes a bare 500 (logged here, never sent to the client).
+Every route goes through :func:`api_endpoint`, so there is one place where a key is
+checked, a body is read (1 MiB at most), an engine error becomes Lago's body (400, 404,
+413, 422), and an unexpected exception becomes a bare 500 (logged here, never sent).
 """
 
 import functools
 import logging
 
+from werkzeug.exceptions import RequestEntityTooLarge
+
 from odoo import SUPERUSER_ID
 from odoo.http import request
 
-from ..engine import keys, wire
+from ..engine import api_input, keys, wire
+from ..engine.errors import NotFound, ValidationFailure
 
 _logger = logging.getLogger(__name__)
 
@@ -25,11 +28,30 @@ API_ROUTE = {
     "csrf": False,
     "save_session": False,
     "readonly": False,
+    "max_content_length": api_input.MAX_BODY,
 }
+
+
+def api_paths(path):
+    """The route under every API prefix: ``/customers`` -> both ``.../v1/customers``."""
+    return [f"{prefix}{path}" for prefix in wire.API_PREFIXES]
 
 
 def json_response(body, status=200):
     return request.make_json_response(body, status=status)
+
+
+def error_response(status, body):
+    return json_response(body, status=status)
+
+
+def read_body(root=None):
+    """The request's JSON body, or the object under ``root``.
+
+    :raise BadRequest: (400) unreadable JSON or missing root key
+    """
+    body = api_input.parse_json(request.httprequest.get_data(cache=True))
+    return api_input.root(body, root) if root else body
 
 
 def authenticate():
@@ -59,8 +81,9 @@ def authenticate():
 def api_endpoint(func):
     """Decorate a controller method: authenticate, then call ``func(self, service, **kw)``.
 
-    A missing or bad key answers 401; any exception the handler did not turn into a
-    response answers 500 with Lago's body, and its traceback goes to the server log only.
+    A missing or bad key answers 401; engine errors answer Lago's 400/404/413/422; any
+    other exception answers 500 with Lago's body, its traceback in the server log only.
+    Concurrency errors are re-raised, so Odoo retries the whole request.
     """
 
     @functools.wraps(func)
@@ -68,11 +91,34 @@ def api_endpoint(func):
         try:
             service = authenticate()
             if not service:
-                return json_response(wire.unauthorized(), status=401)
+                return error_response(401, wire.unauthorized())
             return func(self, service, *args, **kwargs)
-        except Exception:
+        except api_input.BadRequest as error:
+            return _rolled_back(400, wire.bad_request(str(error)))
+        except ValidationFailure as failure:
+            return _rolled_back(422, wire.validation_errors(failure.details))
+        except NotFound as missing:
+            return _rolled_back(404, wire.not_found(missing.resource))
+        except RequestEntityTooLarge:
+            return _rolled_back(413, wire.payload_too_large(api_input.MAX_BODY))
+        except Exception as error:
+            if _is_concurrency_error(error):
+                raise
             _logger.exception("Billing API: unexpected error on %s", request.httprequest.path)
-            request.env.cr.rollback()
-            return json_response(wire.internal_error(), status=500)
+            return _rolled_back(500, wire.internal_error())
 
     return wrapper
+
+
+def _rolled_back(status, body):
+    """Nothing of a refused request is kept (one transaction per request)."""
+    request.env.cr.rollback()
+    return error_response(status, body)
+
+
+def _is_concurrency_error(error):
+    import psycopg2.errors  # noqa: PLC0415 - only on the error path
+
+    return isinstance(error, (psycopg2.errors.SerializationFailure,
+                              psycopg2.errors.DeadlockDetected,
+                              psycopg2.errors.LockNotAvailable))

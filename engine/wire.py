@@ -8,6 +8,9 @@ Every error the API sends is built here, so the wire format has one source:
 """
 
 API_PREFIX = "/api/billing/v1"
+# The official Python and Ruby clients append ``api/v1/`` to the base URL they are given:
+# ``https://odoo/api/billing/`` then reaches the second prefix.
+API_PREFIXES = (API_PREFIX, "/api/billing/api/v1")
 
 # Reason phrases exactly as Lago writes them.
 REASONS = {
@@ -17,6 +20,7 @@ REASONS = {
     404: "Not Found",
     405: "Method Not Allowed",
     422: "Unprocessable Entity",
+    413: "Payload Too Large",
     429: "Too Many Requests",
     500: "Internal Server Error",
 }
@@ -61,6 +65,27 @@ def validation_errors(details):
 def bad_request(message):
     """400 for a body that cannot be read at all (bad JSON, missing root key)."""
     return error_body(400, message=message)
+
+
+def method_not_allowed():
+    """405: the path exists, the method does not."""
+    return error_body(405, code="method_not_allowed")
+
+
+def payload_too_large(limit):
+    """413: the body is over the limit (bytes)."""
+    return error_body(413, code="payload_too_large", message=None) | {"max_bytes": limit}
+
+
+def in_api(path):
+    """Whether a request path is under one of the API prefixes."""
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in API_PREFIXES)
+
+
+def normalise_path(path):
+    """An API path with repeated and trailing slashes removed (``//customers/``)."""
+    parts = [part for part in path.split("/") if part]
+    return "/" + "/".join(parts)
 
 
 def internal_error():

@@ -1,8 +1,10 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+from . import fusion_billing_lago_mixin  # noqa: I001 (the mixin first)
 from . import (
     account_move_line,
     fusion_billing_account_link,
+    fusion_billing_account_link_api,
     fusion_billing_charge,
     fusion_billing_metric,
     fusion_billing_rated_usage,
@@ -12,8 +14,10 @@ from . import (
     fusion_billing_usage,
     fusion_billing_usage_ingest,
     fusion_billing_webhook,
+    ir_http,
     res_partner,
     sale_order,
+    sale_order_api,
     sale_order_usage,
     sale_subscription_plan,
 )

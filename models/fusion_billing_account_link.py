@@ -12,6 +12,7 @@ class FusionBillingAccountLink(models.Model):
 
     _name = "fusion.billing.account.link"
     _description = "Billing Customer Link"
+    _inherit = ["fusion.billing.lago.mixin"]
     _order = "service_id, external_id"
     _check_company_auto = True
 

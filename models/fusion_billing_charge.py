@@ -24,6 +24,7 @@ class FusionBillingCharge(models.Model):
 
     _name = "fusion.billing.charge"
     _description = "Usage Charge"
+    _inherit = ["fusion.billing.lago.mixin"]
     _order = "plan_id, sequence, id"
     _check_company_auto = True
 
@@ -121,6 +122,14 @@ class FusionBillingCharge(models.Model):
     @api.constrains("plan_id", "metric_id")
     def _check_plan_company(self):
         for charge in self:
+            plan_service = charge.plan_id.x_fc_service_id
+            if plan_service and plan_service != charge.service_id:
+                raise ValidationError(self.env._(
+                    "Plan %(plan)s belongs to %(plan_service)s; metric %(metric)s to "
+                    "%(service)s. A charge prices a metric of the plan's own service.",
+                    plan=charge.plan_id.display_name, plan_service=plan_service.name,
+                    metric=charge.metric_id.display_name, service=charge.service_id.name,
+                ))
             plan_company = charge.plan_id.company_id
             if plan_company and plan_company != charge.company_id:
                 raise ValidationError(self.env._(

@@ -13,6 +13,7 @@ class FusionBillingMetric(models.Model):
 
     _name = "fusion.billing.metric"
     _description = "Billable Metric"
+    _inherit = ["fusion.billing.lago.mixin"]
     _order = "service_id, code"
     _check_company_auto = True
 

@@ -25,6 +25,7 @@ class FusionBillingUsage(models.Model):
 
     _name = "fusion.billing.usage"
     _description = "Usage Push"
+    _inherit = ["fusion.billing.lago.mixin"]
     _order = "timestamp desc, id desc"
     _check_company_auto = True
 
@@ -120,3 +121,17 @@ class FusionBillingUsage(models.Model):
         if frozen & set(vals) and any(usage.state != "pushed" for usage in self):
             raise UserError(self.env._("Rated or invoiced usage cannot be changed."))
         return super().write(vals)
+
+    def _fc_api_values(self):
+        """What ``engine.serializers.event`` needs."""
+        self.ensure_one()
+        order = self.subscription_id
+        return {
+            "lago_id": self.lago_id, "transaction_id": self.transaction_id,
+            "code": self.metric_id.code, "timestamp": self.timestamp,
+            "properties": self.properties or {},
+            "lago_subscription_id": order.x_fc_lago_id or None,
+            "external_subscription_id": self.external_subscription_id,
+            "lago_customer_id": order.x_fc_account_link_id.lago_id or None,
+            "created_at": self.create_date,
+        }

@@ -18,6 +18,7 @@ _INSERT_COLUMNS = (
     "service_id", "company_id", "metric_id", "subscription_id", "partner_id",
     "external_subscription_id", "transaction_id", "timestamp", "quantity", "unique_key",
     "properties", "state", "revision", "create_uid", "write_uid", "create_date", "write_date",
+    "lago_id",
 )
 
 
@@ -194,7 +195,7 @@ class FusionBillingUsage(models.Model):
                 uid, uid,
             ))
         row = ("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, 'pushed', 0, %s, %s,"
-               " NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')")
+               " NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC', gen_random_uuid()::text)")
         query = (
             f"INSERT INTO fusion_billing_usage ({', '.join(_INSERT_COLUMNS)})"
             f" VALUES {', '.join([row] * len(pushes))}"

@@ -1,5 +1,7 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+import uuid
+
 from odoo import api, fields, models
 
 from ..engine import usage as usage_rules
@@ -28,6 +30,7 @@ class SaleOrder(models.Model):
         string="External Subscription ID", copy=False, index=True,
         help="The subscription's id in the app (Lago's external_id).",
     )
+    x_fc_lago_id = fields.Char(string="API ID", readonly=True, copy=False, index=True)
     x_fc_plan_id = fields.Many2one(
         "sale.subscription.plan", string="Billing Plan", copy=False, index=True,
         help="The plan the app subscribed to. Native Odoo sees it (as the subscription "
@@ -102,6 +105,9 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("x_fc_service_id"):
+                vals.setdefault("x_fc_lago_id", str(uuid.uuid4()))
         orders = super().create(vals_list)
         orders.filtered("x_fc_service_id")._fc_sync_native_plan()
         return orders
@@ -111,6 +117,13 @@ class SaleOrder(models.Model):
         if {"x_fc_plan_id", "x_fc_service_id"} & set(vals):
             self.filtered("x_fc_service_id")._fc_sync_native_plan()
         return result
+
+    def init(self):
+        super().init()
+        self.env.cr.execute(
+            "UPDATE sale_order SET x_fc_lago_id = gen_random_uuid()::text"
+            " WHERE x_fc_service_id IS NOT NULL AND x_fc_lago_id IS NULL"
+        )
 
     # === BUSINESS METHODS === #
 

@@ -87,6 +87,11 @@ class SaleOrder(models.Model):
         now = now or datetime.now(UTC)
         return local_date(now, self._fc_tz())
 
+    @api.model
+    def _fc_today_for(self, service):
+        """Today in a service's company time zone."""
+        return local_date(datetime.now(UTC), service._fc_timezone())
+
     def _fc_instant(self, day):
         return local_midnight_utc(day, self._fc_tz())
 

@@ -7,6 +7,7 @@ import importlib.util
 
 if importlib.util.find_spec("odoo") is not None:
     from . import (
+        test_api,
         test_api_auth,
         test_catalogue,
         test_constraints,

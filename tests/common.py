@@ -25,6 +25,7 @@ class FusionBillingCommon(TransactionCase):
         cls.service = cls._create_service(name="NexaCloud", code="testcloud")
         cls.plan = cls.env["sale.subscription.plan"].create({
             "name": "Pro Monthly", "x_fc_plan_code": "pro_monthly",
+            "x_fc_service_id": cls.service.id,
             "billing_period_value": 1, "billing_period_unit": "month",
         })
         cls.metric = cls._create_metric(cls.service, code="storage_gb")

@@ -103,11 +103,22 @@ class TestConstraints(FusionBillingCommon):
         pushed.quantity = 7
         pushed.unlink()
 
-    def test_plan_code_is_unique(self):
+    def test_plan_code_is_unique_per_service(self):
         Plan = self.env["sale.subscription.plan"]
         self.assertRejectedByDatabase(lambda: Plan.create({
-            "name": "Again", "x_fc_plan_code": "pro_monthly"}))
+            "name": "Again", "x_fc_plan_code": "pro_monthly", "x_fc_service_id": self.service.id}))
+        other = self._create_service(code="testdesk")
+        self.assertTrue(Plan.create({
+            "name": "Desk Pro", "x_fc_plan_code": "pro_monthly", "x_fc_service_id": other.id}))
         self.assertTrue(Plan.create({"name": "Uncoded A"}) | Plan.create({"name": "Uncoded B"}))
+        with self.assertRaises(ValidationError):
+            Plan.create({"name": "Coded, no service", "x_fc_plan_code": "orphan"})
+
+    def test_a_charge_prices_a_metric_of_the_plans_service(self):
+        other = self._create_service(code="testdesk")
+        metric = self._create_metric(other, code="tickets")
+        with self.assertRaises(ValidationError):
+            self._create_charge(metric_id=metric.id)
 
     def test_subscription_external_id_is_unique_per_service(self):
         SaleOrder = self.env["sale.order"]

@@ -29,6 +29,7 @@ class TestUsageConcurrency(TransactionCase):
             })
             plan = env["sale.subscription.plan"].create({
                 "name": "Conc plan", "x_fc_plan_code": f"{CODE}_plan",
+                "x_fc_service_id": service.id,
                 "billing_period_value": 1, "billing_period_unit": "month",
             })
             product = env["product.product"].create({"name": "Conc calls", "type": "service"})

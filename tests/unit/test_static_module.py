@@ -61,7 +61,7 @@ def _model_classes(paths):
                             comodel = _string(kw.value)
                     fields[target] = comodel
             if names:
-                yield cls.name, names, fields
+                yield cls, names, fields
 
 
 def _index_fields():
@@ -78,9 +78,14 @@ def _index_fields():
 
 
 FIELDS, COMODELS = _index_fields()
+def _is_abstract(cls):
+    return any(getattr(base, "attr", None) == "AbstractModel" for base in cls.bases)
+
+
+# Models with a table: abstract mixins need no access rights.
 OWN_MODELS = sorted({
-    names[0] for _cls, names, _f in _model_classes(_python_files("models", "wizard"))
-    if names and names[0].startswith("fusion.billing.")
+    names[0] for cls, names, _f in _model_classes(_python_files("models", "wizard"))
+    if names and names[0].startswith("fusion.billing.") and not _is_abstract(cls)
 })
 
 

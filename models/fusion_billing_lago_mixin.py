@@ -1,0 +1,40 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+import uuid
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+def fill_missing_uuids(env, table, column):
+    """Give every row without one its own UUID (rows created before the column existed).
+
+    A column default would give them all the same value, hence this.
+    """
+    env.cr.execute(SQL(
+        "UPDATE %s SET %s = gen_random_uuid()::text WHERE %s IS NULL",
+        SQL.identifier(table), SQL.identifier(column), SQL.identifier(column),
+    ))
+
+
+class FusionBillingLagoMixin(models.AbstractModel):
+    """A stable public id (Lago's ``lago_id``): the API never shows Odoo's integer ids."""
+
+    _name = "fusion.billing.lago.mixin"
+    _description = "Billing API Identity"
+
+    lago_id = fields.Char(
+        string="API ID", readonly=True, copy=False, index=True,
+        help="The record's public id in the billing API (a UUID).",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals.setdefault("lago_id", str(uuid.uuid4()))
+        return super().create(vals_list)
+
+    def init(self):
+        super().init()
+        if not self._abstract:
+            fill_missing_uuids(self.env, self._table, "lago_id")

@@ -1,0 +1,146 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+"""The subscriptions of the billing API: subscribe, change plan, terminate, read."""
+
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+
+from ..engine import serializers
+from ..engine.errors import NotFound, ValidationFailure
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    x_fc_account_link_id = fields.Many2one(
+        "fusion.billing.account.link", string="App Customer", index="btree_not_null",
+        copy=False, ondelete="restrict",
+    )
+    x_fc_name = fields.Char(string="Name in the App", copy=False)
+    x_fc_previous_plan_id = fields.Many2one(
+        "sale.subscription.plan", string="Previous Billing Plan", copy=False, readonly=True,
+    )
+
+    @api.model
+    def _fc_api_find(self, service, external_id):
+        """:raise NotFound: subscription_not_found"""
+        order = self.search([("x_fc_service_id", "=", service.id),
+                             ("x_fc_external_id", "=", external_id)], limit=1)
+        if not order:
+            raise NotFound("subscription")
+        return order
+
+    @api.model
+    def _fc_api_plan(self, service, code):
+        """:raise NotFound: plan_not_found"""
+        plan = self.env["sale.subscription.plan"].search(
+            [("x_fc_service_id", "=", service.id), ("x_fc_plan_code", "=", code)], limit=1)
+        if not plan:
+            raise NotFound("plan")
+        return plan
+
+    @api.model
+    def _fc_api_subscribe(self, service, values, today):
+        """Create the subscription, return it when it exists with that plan, or change
+        its plan (Lago's upgrade and downgrade are both an immediate plan change here).
+
+        Shadow-safe: the subscription is created with its billing plan only; the native
+        plan follows the service's mode (``_fc_sync_native_plan``).
+
+        :param dict values: checked by ``engine.api_input.subscription_input``
+        :raise NotFound: customer_not_found, plan_not_found
+        """
+        link = self.env["fusion.billing.account.link"]._fc_api_find(
+            service, values["external_customer_id"])
+        plan = self._fc_api_plan(service, values["plan_code"])
+        existing = self.search([("x_fc_service_id", "=", service.id),
+                                ("x_fc_external_id", "=", values["external_id"])], limit=1)
+        if existing:
+            if existing.x_fc_account_link_id != link:
+                raise ValidationFailure({"external_id": ["value_already_exist"]})
+            if existing.x_fc_plan_id != plan:
+                existing.write({"x_fc_previous_plan_id": existing.x_fc_plan_id.id,
+                                "x_fc_plan_id": plan.id})
+            return existing
+        start = values.get("subscription_at") or today
+        order = self.create({
+            "partner_id": link.partner_id.id,
+            "company_id": service.company_id.id,
+            "x_fc_service_id": service.id,
+            "x_fc_external_id": values["external_id"],
+            "x_fc_account_link_id": link.id,
+            "x_fc_plan_id": plan.id,
+            "x_fc_name": values.get("name"),
+            "start_date": start,
+            "end_date": values.get("ending_at"),
+            "order_line": [Command.create({"product_id": plan.x_fc_product_id.id})]
+            if plan.x_fc_product_id else [],
+        })
+        order.action_confirm()
+        return order
+
+    def _fc_api_update(self, values):
+        self.ensure_one()
+        vals = {}
+        if "name" in values:
+            vals["x_fc_name"] = values["name"]
+        if "ending_at" in values:
+            vals["end_date"] = values["ending_at"]
+        if vals:
+            self.write(vals)
+
+    def _fc_api_terminate(self, today):
+        """Terminate now: usage is taken up to the end of today and goes on the last
+        invoice (see ``_fc_invoice_final_usage``)."""
+        self.ensure_one()
+        if not self.end_date or self.end_date > today:
+            self.end_date = today
+
+    def _fc_api_status(self, today):
+        self.ensure_one()
+        if self.state == "cancel" or (self.end_date and self.end_date < today):
+            return "terminated"
+        if self.start_date and self.start_date > today:
+            return "pending"
+        return "active"
+
+    def _fc_api_values(self, today):
+        """What ``engine.serializers.subscription`` needs."""
+        self.ensure_one()
+        link = self.x_fc_account_link_id
+        end = self.x_fc_usage_end
+        status = self._fc_api_status(today)
+        return {
+            "lago_id": self.x_fc_lago_id, "external_id": self.x_fc_external_id,
+            "lago_customer_id": link.lago_id or None,
+            "external_customer_id": link.external_id or None,
+            "name": self.x_fc_name or None, "plan_code": self.x_fc_plan_id.x_fc_plan_code,
+            "previous_plan_code": self.x_fc_previous_plan_id.x_fc_plan_code or None,
+            "plan_amount_cents": self.x_fc_plan_id._fc_amount_cents(),
+            "currency": self.currency_id.name, "status": status,
+            "started_at": self.start_date, "ending_at": self.end_date,
+            "terminated_at": self.end_date if status == "terminated" else None,
+            "period_start": self._fc_usage_start(),
+            "period_end": end - timedelta(days=1) if end else None,
+            "created_at": self.create_date,
+        }
+
+    def _fc_api_current_usage(self):
+        """Lago's ``customer_usage`` object of the open period."""
+        self.ensure_one()
+        usage = self._fc_current_usage()
+        charges = []
+        for charge, metric, rating in usage["charges"]:
+            charges.append({
+                "charge_lago_id": charge.lago_id, "charge_model": charge.charge_model,
+                "invoice_display_name": charge.invoice_display_name or None,
+                "metric_lago_id": metric.lago_id, "metric_name": metric.name,
+                "metric_code": metric.code, "aggregation": metric.aggregation,
+                "rating": rating,
+            })
+        return serializers.customer_usage({
+            "from_date": usage["from"], "to_date": usage["to"],
+            "issuing_date": self.x_fc_usage_end or None,
+            "currency": usage["currency"], "charges": charges,
+        })

@@ -1,0 +1,298 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+"""The Lago-shaped REST API, route by route, with every error status."""
+
+import json
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+PREFIX = "/api/billing/v1"
+JSON = "application/json; charset=utf-8"
+
+
+@tagged("post_install", "-at_install")
+class TestApi(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Service = cls.env["fusion.billing.service"]
+        cls.service = Service.create({"name": "NexaCloud", "code": "apicloud"})
+        cls.other = Service.create({"name": "NexaDesk", "code": "apidesk"})
+        cls.key = cls.service.sudo()._generate_key("test")
+        cls.other_key = cls.other.sudo()._generate_key("test")
+        cls.calls = cls.env["fusion.billing.metric"].create({
+            "service_id": cls.service.id, "name": "API calls", "code": "api_calls",
+            "unit_name": "calls",
+        })
+        cls.seats = cls.env["fusion.billing.metric"].create({
+            "service_id": cls.service.id, "name": "Seats", "code": "seats",
+            "replay_policy": "reject",
+        })
+        product = cls.env["product.product"].create({
+            "name": "Pro plan", "type": "service", "list_price": 49.0,
+        })
+        usage_product = cls.env["product.product"].create({"name": "Usage", "type": "service"})
+        Plan = cls.env["sale.subscription.plan"]
+        cls.plan = Plan.create({
+            "name": "Pro", "x_fc_plan_code": "pro", "x_fc_service_id": cls.service.id,
+            "billing_period_unit": "month", "x_fc_product_id": product.id,
+        })
+        cls.team = Plan.create({
+            "name": "Team", "x_fc_plan_code": "team", "x_fc_service_id": cls.service.id,
+            "billing_period_unit": "month",
+        })
+        # Another service's plan with the same code: never visible to this service.
+        Plan.create({"name": "Desk Pro", "x_fc_plan_code": "pro",
+                     "x_fc_service_id": cls.other.id})
+        cls.env["fusion.billing.charge"].create({
+            "plan_id": cls.plan.id, "metric_id": cls.calls.id, "product_id": usage_product.id,
+            "charge_model": "graduated", "included_quantity": 0,
+            "properties": {"graduated_ranges": [
+                {"from_value": 0, "to_value": 10, "per_unit_amount": "1", "flat_amount": "2"},
+                {"from_value": 10, "to_value": None, "per_unit_amount": "1",
+                 "flat_amount": "0"},
+            ]},
+        })
+        cls.partner = cls.env["res.partner"].create({
+            "name": "Maple Leaf Hosting", "email": "billing@mapleleaf.example",
+        })
+
+    # === HELPERS === #
+
+    def call(self, method, path, body=None, key=None, raw=None, prefix=PREFIX, **kwargs):
+        headers = {"Authorization": f"Bearer {key or self.key}"}
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        response = self.url_open(f"{prefix}{path}", data=data, method=method, headers=headers,
+                                 allow_redirects=False, **kwargs)
+        self.assertEqual(response.headers.get("Content-Type"), JSON, response.text[:200])
+        return response
+
+    def ok(self, method, path, body=None, **kwargs):
+        response = self.call(method, path, body, **kwargs)
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        return response.json()
+
+    def error(self, method, path, body=None, status=422, **kwargs):
+        response = self.call(method, path, body, **kwargs)
+        self.assertEqual(response.status_code, status, response.text[:500])
+        payload = response.json()
+        self.assertEqual(payload["status"], status)
+        return payload
+
+    def customer(self, external_id="cus_1", **values):
+        body = {"external_id": external_id, "name": "Maple Leaf Hosting",
+                "email": "Billing@MapleLeaf.example", **values}
+        return self.ok("POST", "/customers", {"customer": body})["customer"]
+
+    def subscribe(self, external_id="sub_1", plan_code="pro", customer="cus_1", **values):
+        body = {"external_customer_id": customer, "plan_code": plan_code,
+                "external_id": external_id, **values}
+        return self.ok("POST", "/subscriptions", {"subscription": body})["subscription"]
+
+    def event(self, tx, value, sub="sub_1", code="api_calls", **values):
+        return {"transaction_id": tx, "external_subscription_id": sub, "code": code,
+                "properties": {"value": value}, **values}
+
+    # === CUSTOMERS === #
+
+    def test_customer_upsert_reuses_the_partner_with_that_email(self):
+        created = self.customer(country="CA", city="Ottawa")
+        link = self.env["fusion.billing.account.link"].search(
+            [("lago_id", "=", created["lago_id"])])
+        self.assertEqual(link.partner_id, self.partner, "same email, any case: same client")
+        self.assertEqual(created["external_id"], "cus_1")
+        self.assertEqual(created["country"], "CA")
+        self.assertEqual(created["currency"], self.env.company.currency_id.name)
+        updated = self.customer(name="Maple Leaf Hosting Inc.")
+        self.assertEqual(updated["lago_id"], created["lago_id"])
+        self.assertEqual(updated["name"], "Maple Leaf Hosting Inc.")
+        self.assertEqual(updated["city"], "Ottawa", "fields not sent are kept")
+        shown = self.ok("GET", "/customers/cus_1")["customer"]
+        self.assertEqual(shown["lago_id"], created["lago_id"])
+        listed = self.ok("GET", "/customers?per_page=1")
+        self.assertEqual(listed["meta"], {"current_page": 1, "next_page": None,
+                                          "prev_page": None, "total_pages": 1,
+                                          "total_count": 1})
+
+    def test_customer_errors(self):
+        payload = self.error("POST", "/customers", {"customer": {
+            "name": "No id", "email": "not an email", "country": "Canada", "currency": "EUR",
+            "city": ["Ottawa"]}})
+        self.assertEqual(payload["error_details"], {
+            "external_id": ["value_is_mandatory"], "email": ["invalid_email_format"],
+            "country": ["country_must_be_iso2"], "currency": ["currencies_does_not_match"],
+            "city": ["invalid_type"],
+        })
+        self.assertEqual(self.error("GET", "/customers/nobody", status=404)["code"],
+                         "customer_not_found")
+        self.assertEqual(self.error("GET", "/customers?page=zero", status=400)["error"],
+                         "BadRequest: page must be a positive whole number")
+
+    def test_a_customer_with_a_live_subscription_cannot_be_deleted(self):
+        self.customer()
+        self.subscribe()
+        payload = self.error("DELETE", "/customers/cus_1")
+        self.assertEqual(payload["error_details"],
+                         {"customer": ["customer_has_active_subscriptions"]})
+        self.ok("DELETE", "/subscriptions/sub_1")
+        order = self.env["sale.order"].search([("x_fc_external_id", "=", "sub_1")])
+        order.end_date = "2020-01-01"  # terminated long ago
+        self.ok("DELETE", "/customers/cus_1")
+        self.error("GET", "/customers/cus_1", status=404)
+
+    # === SUBSCRIPTIONS === #
+
+    def test_subscription_lifecycle(self):
+        self.customer()
+        created = self.subscribe(name="Production")
+        self.assertEqual((created["status"], created["plan_code"], created["name"]),
+                         ("active", "pro", "Production"))
+        self.assertEqual(created["plan_amount_cents"], 4900)
+        order = self.env["sale.order"].search([("x_fc_lago_id", "=", created["lago_id"])])
+        self.assertEqual(order.x_fc_plan_id, self.plan)
+        self.assertFalse(order.plan_id, "the service is in shadow: no native plan")
+        self.assertEqual(order.order_line.product_id.name, "Pro plan")
+        self.assertEqual(order.state, "sale")
+        again = self.subscribe(name="Production")
+        self.assertEqual(again["lago_id"], created["lago_id"], "same id and plan: the same")
+        changed = self.subscribe(plan_code="team")
+        self.assertEqual((changed["plan_code"], changed["previous_plan_code"]), ("team", "pro"))
+        renamed = self.ok("PUT", "/subscriptions/sub_1",
+                          {"subscription": {"name": "Staging"}})["subscription"]
+        self.assertEqual(renamed["name"], "Staging")
+        self.assertEqual(self.ok("GET", "/subscriptions/sub_1")["subscription"]["lago_id"],
+                         created["lago_id"])
+        listed = self.ok("GET", "/subscriptions?external_customer_id=cus_1&plan_code=team")
+        self.assertEqual([s["external_id"] for s in listed["subscriptions"]], ["sub_1"])
+        ended = self.ok("DELETE", "/subscriptions/sub_1")["subscription"]
+        self.assertEqual(ended["ending_at"], order._fc_today().isoformat())
+        self.assertTrue(order.end_date)
+
+    def test_subscription_errors(self):
+        self.customer()
+        payload = self.error("POST", "/subscriptions", {"subscription": {
+            "plan_code": "pro", "subscription_at": "soon", "billing_time": "calendar"}})
+        self.assertEqual(payload["error_details"], {
+            "external_customer_id": ["value_is_mandatory"], "external_id": ["value_is_mandatory"],
+            "subscription_at": ["invalid_date"], "billing_time": ["unsupported_billing_time"],
+        })
+        self.assertEqual(self.error("POST", "/subscriptions", {"subscription": {
+            "external_customer_id": "cus_1", "plan_code": "gold", "external_id": "s"}},
+            status=404)["code"], "plan_not_found")
+        self.assertEqual(self.error("POST", "/subscriptions", {"subscription": {
+            "external_customer_id": "nobody", "plan_code": "pro", "external_id": "s"}},
+            status=404)["code"], "customer_not_found")
+        self.assertEqual(self.error("GET", "/subscriptions/nope", status=404)["code"],
+                         "subscription_not_found")
+
+    # === EVENTS === #
+
+    def test_events_single_replay_batch_and_lookup(self):
+        self.customer()
+        self.subscribe(subscription_at="2026-11-01")
+        first = self.ok("POST", "/events", {"event": self.event(
+            "calls-1", 12, timestamp="2026-11-10T10:00:00Z")})["event"]
+        self.assertEqual((first["transaction_id"], first["code"], first["timestamp"]),
+                         ("calls-1", "api_calls", "2026-11-10T10:00:00.000Z"))
+        replay = self.ok("POST", "/events", {"event": self.event(
+            "calls-1", 12, timestamp="2026-11-10T10:00:00Z")})["event"]
+        self.assertEqual(replay["lago_id"], first["lago_id"], "a replay answers 200, stored")
+        batch = self.ok("POST", "/events/batch", {"events": [
+            self.event("calls-2", 3, timestamp=1763000000),
+            self.event("seats-1", 5, code="seats", timestamp="2026-11-11T00:00:00Z"),
+        ]})["events"]
+        self.assertEqual([e["transaction_id"] for e in batch], ["calls-2", "seats-1"])
+        refused = self.error("POST", "/events/batch", {"events": [
+            self.event("calls-3", 1),
+            self.event("seats-1", 6, code="seats", timestamp="2026-11-11T00:00:00Z"),
+            self.event("calls-4", "many"),
+        ]})
+        self.assertEqual(refused["error_details"], {
+            "1": {"transaction_id": ["value_already_exist"]},
+            "2": {"properties.value": ["value_is_not_valid_number"]},
+        })
+        self.error("GET", "/events/calls-3", status=404)  # nothing of that batch was kept
+        shown = self.ok("GET", "/events/calls-1?external_subscription_id=sub_1")["event"]
+        self.assertEqual(shown["lago_id"], first["lago_id"])
+        self.assertEqual(self.error("POST", "/events/batch", {"events": []})["error_details"],
+                         {"events": ["no_events"]})
+        usage = self.ok("GET", "/customers/cus_1/current_usage?external_subscription_id=sub_1")
+        calls = usage["customer_usage"]["charges_usage"][0]
+        self.assertEqual((calls["units"], calls["amount_cents"]), ("15", 1700))
+        self.assertEqual(usage["customer_usage"]["amount_cents"], 1700)
+        self.assertEqual(self.error("GET", "/customers/cus_1/current_usage")["error_details"],
+                         {"external_subscription_id": ["value_is_mandatory"]})
+
+    # === CATALOGUE === #
+
+    def test_plans_and_billable_metrics(self):
+        plans = self.ok("GET", "/plans")
+        self.assertEqual([p["code"] for p in plans["plans"]], ["pro", "team"])
+        pro = self.ok("GET", "/plans/pro")["plan"]
+        self.assertEqual((pro["interval"], pro["amount_cents"]), ("monthly", 4900))
+        [charge] = pro["charges"]
+        self.assertEqual((charge["charge_model"], charge["billable_metric_code"]),
+                         ("graduated", "api_calls"))
+        self.assertEqual(charge["properties"]["graduated_ranges"][1]["to_value"], None)
+        metrics = self.ok("GET", "/billable_metrics")["billable_metrics"]
+        self.assertEqual({m["code"]: m["aggregation_type"] for m in metrics},
+                         {"api_calls": "sum_agg", "seats": "sum_agg"})
+        self.assertEqual(self.ok("GET", "/billable_metrics/seats")["billable_metric"]["name"],
+                         "Seats")
+        self.assertEqual(self.error("GET", "/billable_metrics/nope", status=404)["code"],
+                         "billable_metric_not_found")
+
+    # === ISOLATION AND THE WIRE === #
+
+    def test_another_services_records_are_404(self):
+        self.customer()
+        self.subscribe()
+        for path in ("/customers/cus_1", "/subscriptions/sub_1", "/billable_metrics/seats"):
+            with self.subTest(path=path):
+                self.error("GET", path, status=404, key=self.other_key)
+        self.assertEqual(self.ok("GET", "/plans/pro", key=self.other_key)["plan"]["name"],
+                         "Desk Pro")
+        self.assertEqual(self.ok("GET", "/customers", key=self.other_key)["customers"], [])
+
+    @mute_logger("odoo.http")
+    def test_every_bad_request_gets_a_lago_error(self):
+        self.assertEqual(self.error("POST", "/customers", raw="{not json", status=400)["error"],
+                         "BadRequest: the body is not valid JSON")
+        self.assertEqual(self.error("POST", "/customers", {"client": {}}, status=400)["error"],
+                         "BadRequest: param is missing or the value is empty: customer")
+        self.assertEqual(self.error("POST", "/events", raw="[1, 2]", status=400)["error"],
+                         "BadRequest: the body must be a JSON object")
+        big = json.dumps({"customer": {"external_id": "x", "name": "y" * (1024 * 1024)}})
+        self.assertEqual(self.error("POST", "/customers", raw=big, status=413)["code"],
+                         "payload_too_large")
+        for method, path in (("TRACE", "/customers"), ("POST", "/health"),
+                             ("PATCH", "/events/batch")):
+            with self.subTest(method=method, path=path):
+                self.assertEqual(self.error(method, path, status=405)["code"],
+                                 "method_not_allowed")
+
+    def test_both_prefixes_and_stray_slashes_reach_the_same_routes(self):
+        self.customer()
+        for prefix, path in ((PREFIX, "//customers/cus_1/"),
+                             ("/api/billing/api/v1", "/customers/cus_1")):
+            with self.subTest(prefix=prefix, path=path):
+                self.assertEqual(self.ok("GET", path, prefix=prefix)["customer"]["external_id"],
+                                 "cus_1")
+        self.assertEqual(self.ok("GET", "/health", prefix="/api/billing/api/v1")["status"],
+                         "ok")
+
+    def test_unknown_fields_are_ignored_as_lago_does(self):
+        created = self.customer(billing_configuration={"payment_provider": None},
+                                metadata=[], firstname=None)
+        self.assertEqual(created["external_id"], "cus_1")
+
+    def test_a_live_subscription_gets_its_native_plan(self):
+        self.service.mode = "live"
+        self.customer()
+        created = self.subscribe()
+        order = self.env["sale.order"].search([("x_fc_lago_id", "=", created["lago_id"])])
+        self.assertEqual(order.plan_id, self.plan)
+        self.assertEqual(order.order_line.mapped("product_id.name"), ["Pro plan"])
