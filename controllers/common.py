@@ -28,7 +28,6 @@ API_ROUTE = {
     "csrf": False,
     "save_session": False,
     "readonly": False,
-    "max_content_length": api_input.MAX_BODY,
 }
 
 
@@ -45,13 +44,32 @@ def error_response(status, body):
     return json_response(body, status=status)
 
 
+class PayloadTooLarge(Exception):
+    """A body over :data:`engine.api_input.MAX_BODY` (413)."""
+
+
 def read_body(root=None):
     """The request's JSON body, or the object under ``root``.
 
+    The size is checked here, not with the route's ``max_content_length``: Odoo's
+    dispatcher would answer an oversized body with an HTML page before the route runs.
+
+    :raise PayloadTooLarge: (413) over 1 MiB
     :raise BadRequest: (400) unreadable JSON or missing root key
     """
-    body = api_input.parse_json(request.httprequest.get_data(cache=True))
+    httprequest = request.httprequest
+    if (httprequest.content_length or 0) > api_input.MAX_BODY:
+        raise PayloadTooLarge()
+    raw = httprequest.get_data(cache=True)
+    if len(raw) > api_input.MAX_BODY:  # a chunked body has no Content-Length
+        raise PayloadTooLarge()
+    body = api_input.parse_json(raw)
     return api_input.root(body, root) if root else body
+
+
+def validation_error(details):
+    """422 with Lago's ``error_details`` (a batch's are keyed by index), nothing kept."""
+    return _rolled_back(422, wire.validation_errors(details))
 
 
 def authenticate():
@@ -99,7 +117,7 @@ def api_endpoint(func):
             return _rolled_back(422, wire.validation_errors(failure.details))
         except NotFound as missing:
             return _rolled_back(404, wire.not_found(missing.resource))
-        except RequestEntityTooLarge:
+        except (PayloadTooLarge, RequestEntityTooLarge):
             return _rolled_back(413, wire.payload_too_large(api_input.MAX_BODY))
         except Exception as error:
             if _is_concurrency_error(error):

@@ -5,7 +5,14 @@ from odoo.http import request
 
 from ..engine import api_input, serializers
 from ..engine.errors import NotFound, ValidationFailure
-from .common import API_ROUTE, api_endpoint, api_paths, json_response, read_body
+from .common import (
+    API_ROUTE,
+    api_endpoint,
+    api_paths,
+    json_response,
+    read_body,
+    validation_error,
+)
 
 
 class BillingEventsController(http.Controller):
@@ -33,7 +40,7 @@ class BillingEventsController(http.Controller):
             dict(push) if isinstance(push, dict) else push for push in pushes
         ])
         if errors:
-            raise ValidationFailure(errors)
+            return validation_error(errors)
         return json_response({"events": [serializers.event(u._fc_api_values()) for u in usages]})
 
     @http.route(api_paths("/events/<string:transaction_id>"), methods=["GET"], **API_ROUTE)

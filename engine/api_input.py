@@ -121,7 +121,9 @@ CUSTOMER_TEXT = ("name", "firstname", "lastname", "legal_name", "phone", "url",
 def customer_input(data, company_currency):
     """The fields of ``POST /customers`` we keep, checked.
 
-    Only the keys present in the payload are returned (an upsert updates only those).
+    Only the keys present in the payload with a value are returned: an upsert updates
+    only those. A ``null`` is "not sent" (the official clients send every field of their
+    model, ``null`` when unset): an app that must blank a field sends ``""``.
 
     :param Mapping data: the object under ``customer``
     :param str company_currency: the only currency the service bills in
@@ -131,7 +133,7 @@ def customer_input(data, company_currency):
     problems = Problems()
     clean = {"external_id": _text(problems, data, "external_id", required=True)}
     for field in ("email", *CUSTOMER_TEXT):
-        if field in data:
+        if data.get(field) is not None:
             clean[field] = _text(problems, data, field)
     email = clean.get("email")
     if email and ("@" not in email or any(ch.isspace() for ch in email)):

@@ -48,7 +48,10 @@ class FusionBillingAccountLink(models.Model):
                 link.partner_id.write(partner_values)
             return link
         partner = self._find_partner_by_email(values.get("email"), service.company_id)
-        if not partner:
+        if partner:
+            # The same client, known by another service: what this app says of it is news.
+            partner.write(partner_values)
+        else:
             partner_values.setdefault("name", values["external_id"])
             partner = self.env["res.partner"].create(partner_values)
         return self.create({

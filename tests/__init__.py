@@ -9,6 +9,7 @@ if importlib.util.find_spec("odoo") is not None:
     from . import (
         test_api,
         test_api_auth,
+        test_api_clients,
         test_catalogue,
         test_constraints,
         test_neutralize,
