@@ -64,9 +64,20 @@ class FusionBillingUsage(models.Model):
         cleans = [item if isinstance(item, ingest.CleanPush) else None for item in judged]
         for index in ingest.duplicate_in_batch(cleans):
             judged[index] = ValidationFailure({"transaction_id": ["duplicated_in_batch"]})
-        errors = ingest.batch_errors(judged)
-        if errors:
-            return [], errors
+        if any(isinstance(item, ValidationFailure) for item in judged):
+            # Report the replay conflicts of the valid pushes too: every problem at once.
+            stored = self._lock_existing(service, list({
+                (p.external_subscription_id, p.transaction_id) for p in cleans if p}))
+            for index, push in enumerate(cleans):
+                row = push and stored.get((push.external_subscription_id, push.transaction_id))
+                try:
+                    if row:
+                        ingest.judge_replay(row["stored"], push, row["policy"])
+                    elif push:
+                        ingest.judge_new(push)
+                except ValidationFailure as failure:
+                    judged[index] = failure
+            return [], ingest.batch_errors(judged)
         return self._store_pushes(service, cleans, lookups)
 
     # === LOOK-UPS === #
