@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 """The official Lago clients, unmodified, against this Odoo's HTTP server."""
 
+import resource
 import subprocess
 from pathlib import Path
 
@@ -10,6 +11,13 @@ from odoo.tests import tagged
 from .api_common import ApiCommon
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def _lift_memory_limit():
+    """Odoo caps its own address space (limit_memory_hard); Node reserves far more
+    virtual memory than it uses, so the child gets the hard limit back."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
 @tagged("post_install", "-at_install")
@@ -32,3 +40,17 @@ class TestApiClients(ApiCommon):
             )
         self.assertEqual(run.returncode, 0, f"{run.stdout}\n{run.stderr}")
         self.assertIn("lago-python-client flow: ok", run.stdout)
+
+    def test_lago_javascript_client_full_flow(self):
+        clients = REPO / "tests" / "clients"
+        if not (clients / "node_modules" / "lago-javascript-client").exists():
+            self.fail(f"run `npm ci --prefix {clients}` first (tools/odoo-tier.sh does)")
+        with self.allow_requests(all_requests=True):
+            run = subprocess.run(
+                ["node", str(clients / "lago_js_flow.mjs"), f"{self.base_url()}/api/billing/v1",
+                 self.key, self.other_key],
+                capture_output=True, text=True, timeout=120, check=False, cwd=clients,
+                preexec_fn=_lift_memory_limit,  # noqa: PLW1509 - no threads started here
+            )
+        self.assertEqual(run.returncode, 0, f"{run.stdout}\n{run.stderr}")
+        self.assertIn("lago-javascript-client flow: ok", run.stdout)

@@ -16,6 +16,16 @@ log=${FCB_ODOO_LOG:-/tmp/fcb-odoo-tier.log}
 . "$repo/tools/lib/pg-cluster.sh"
 odoo_workspace fcb-odoo-tier "$repo"
 
+# The official Lago clients the API tests play: Python in the project's .venv (made by
+# tools/test.sh), JavaScript with the machine's Node from tests/clients/package-lock.json.
+[ -x "$repo/.venv/bin/python" ] || bash "$repo/tools/test.sh" -q --co >/dev/null
+"$repo/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$repo/requirements-test.txt"
+if ! command -v npm >/dev/null 2>&1; then
+    echo "odoo tier: installing Node.js with apt"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+npm ci --prefix "$repo/tests/clients" --silent --no-audit --no-fund
+
 echo "odoo tier: $("$odoo_bin" --version 2>/dev/null | tail -n 1), PostgreSQL on 127.0.0.1:$pg_port"
 set +e
 "$odoo_bin" \
