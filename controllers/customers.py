@@ -63,3 +63,11 @@ class BillingCustomersController(http.Controller):
         if order.x_fc_account_link_id != link:
             raise NotFound("subscription")
         return json_response({"customer_usage": order._fc_api_current_usage()})
+
+    @http.route(api_paths("/customers/<string:external_id>/portal_url"), methods=["GET"],
+                **API_ROUTE)
+    @api_endpoint
+    def portal_url(self, service, external_id, **_kwargs):
+        """A link that signs the customer into Odoo's portal, on their invoices."""
+        link = self._links()._fc_api_find(service, external_id)
+        return json_response({"customer": {"portal_url": link._fc_api_portal_url()}})

@@ -188,6 +188,21 @@ def subscription_update_input(data):
     return clean
 
 
+def date_filters(args, names):
+    """Date query parameters (``YYYY-MM-DD``). :raise BadRequest: on a malformed one"""
+    found = {}
+    for name in names:
+        raw = args.get(name)
+        if not raw:
+            found[name] = None
+            continue
+        try:
+            found[name] = date.fromisoformat(raw)
+        except ValueError:
+            raise BadRequest(f"{name} must be a date (YYYY-MM-DD)") from None
+    return found
+
+
 def today_utc():
     """The date now in UTC (a default for ``subscription_at``)."""
     return datetime.now(UTC).date()

@@ -261,6 +261,67 @@ def customer_usage(values, exponent=2):
     }
 
 
+def invoice(values, with_fees=False):
+    """Lago's InvoiceObject (``with_fees``: the extended one, with its fees).
+
+    :param dict values: lago_id, sequential_id, number, issuing_date, payment_due_date,
+        status, payment_status, invoice_type, currency, fees/taxes/total amount cents,
+        customer (customer values or None), created_at, updated_at, fees, file_url
+    """
+    fees_cents = values["fees_amount_cents"]
+    total_cents = values["total_amount_cents"]
+    body = {
+        "lago_id": values["lago_id"],
+        "billing_entity_code": None,
+        "sequential_id": values.get("sequential_id"),
+        "number": values.get("number"),
+        "issuing_date": iso(values.get("issuing_date")),
+        "payment_due_date": iso(values.get("payment_due_date")),
+        "payment_dispute_lost_at": None,
+        "payment_overdue": False,
+        "net_payment_term": None,
+        "invoice_type": values.get("invoice_type", "subscription"),
+        "status": values["status"],
+        "payment_status": values["payment_status"],
+        "currency": values["currency"],
+        "fees_amount_cents": fees_cents,
+        "coupons_amount_cents": 0,
+        "credit_notes_amount_cents": 0,
+        "sub_total_excluding_taxes_amount_cents": fees_cents,
+        "taxes_amount_cents": values["taxes_amount_cents"],
+        "sub_total_including_taxes_amount_cents": total_cents,
+        "prepaid_credit_amount_cents": 0,
+        "progressive_billing_credit_amount_cents": 0,
+        "total_amount_cents": total_cents,
+        "version_number": 4,
+        "self_billed": False,
+        "file_url": values.get("file_url"),
+        "customer": customer(values["customer"]) if values.get("customer") else None,
+        "metadata": [],
+        "applied_taxes": [],
+        "created_at": iso(values["created_at"]),
+        "updated_at": iso(values.get("updated_at") or values["created_at"]),
+    }
+    if with_fees:
+        body["fees"] = [{
+            "lago_id": fee["lago_id"],
+            "lago_invoice_id": values["lago_id"],
+            "external_subscription_id": values.get("external_subscription_id"),
+            "lago_subscription_id": values.get("lago_subscription_id"),
+            "amount_cents": fee["amount_cents"],
+            "amount_currency": values["currency"],
+            "taxes_amount_cents": fee["taxes_amount_cents"],
+            "total_amount_cents": fee["total_amount_cents"],
+            "units": fee["units"],
+            "from_date": iso(fee.get("from_date")),
+            "to_date": iso(fee.get("to_date")),
+            "item": {"type": "charge", "name": fee["name"], "invoice_display_name": fee["name"]},
+        } for fee in values.get("fees", ())]
+        body["subscriptions"] = []
+        body["credits"] = []
+    return body
+
+
 def page_meta(page, per_page, total):
     """Lago's ``meta`` of a list. :rtype: dict"""
     pages = max(1, -(-total // per_page))

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 from . import fusion_billing_lago_mixin  # noqa: I001 (the mixin first)
 from . import (
+    account_move,
     account_move_line,
     fusion_billing_account_link,
     fusion_billing_account_link_api,

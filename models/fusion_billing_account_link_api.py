@@ -102,3 +102,13 @@ class FusionBillingAccountLink(models.Model):
             "timezone": partner.tz or None, "document_locale": (partner.lang or "")[:2] or None,
             "created_at": self.create_date, "updated_at": self.write_date,
         }
+
+    def _fc_api_portal_url(self):
+        """A signed link into the customer portal (its invoices), valid as Odoo's signup
+        links are: the customer lands on /my/invoices, logged in or asked to set a
+        password."""
+        self.ensure_one()
+        partner = self.partner_id.sudo()
+        urls = partner.with_context(signup_valid=True)._get_signup_url_for_action(
+            url="/my/invoices")
+        return urls[partner.id]

@@ -375,6 +375,12 @@ class SaleOrder(models.Model):
                 _logger.warning("usage of %s not rated: %s", order.name, failure)
                 order._fc_note_rating_problem(failure)
         moves = super()._create_invoices(grouped=grouped, final=final, date=date)
+        for order in self.filtered("x_fc_service_id"):
+            invoice = moves.filtered(
+                lambda m, o=order: o in m.invoice_line_ids.sale_line_ids.order_id
+            )[:1]
+            invoice.write({"x_fc_service_id": order.x_fc_service_id.id,
+                           "x_fc_subscription_id": order.id})
         for order in metered:
             invoice = moves.filtered(
                 lambda m, o=order: o in m.invoice_line_ids.sale_line_ids.order_id
@@ -419,7 +425,10 @@ class SaleOrder(models.Model):
             return self.env["account.move"]
         if not self._fc_pending_usage():
             return self.env["account.move"]
-        invoice = self.env["account.move"].create(self._prepare_invoice())
+        invoice = self.env["account.move"].create({
+            **self._prepare_invoice(),
+            "x_fc_service_id": self.x_fc_service_id.id, "x_fc_subscription_id": self.id,
+        })
         self._fc_add_usage_lines(invoice)
         invoice.action_post()
         return invoice

@@ -212,3 +212,50 @@ class TestApi(ApiCommon):
         order = self.env["sale.order"].search([("x_fc_lago_id", "=", created["lago_id"])])
         self.assertEqual(order.plan_id, self.plan)
         self.assertEqual(order.order_line.mapped("product_id.name"), ["Pro plan"])
+
+    # === INVOICES AND THE PORTAL === #
+
+    def _live_invoice(self):
+        self.service.mode = "live"
+        self.plan.x_fc_product_id.recurring_invoice = True
+        self.customer()
+        created = self.subscribe(subscription_at="2026-11-01")
+        order = self.env["sale.order"].search([("x_fc_lago_id", "=", created["lago_id"])])
+        invoice = order._create_invoices()
+        invoice.action_post()
+        return invoice
+
+    def test_invoices_list_show_download_and_filters(self):
+        invoice = self._live_invoice()
+        listed = self.ok("GET", "/invoices?external_customer_id=cus_1&status=finalized")
+        [row] = listed["invoices"]
+        self.assertEqual((row["lago_id"], row["status"], row["payment_status"]),
+                         (invoice.x_fc_lago_id, "finalized", "pending"))
+        self.assertEqual(row["total_amount_cents"], round(invoice.amount_total * 100))
+        self.assertEqual(row["customer"]["external_id"], "cus_1")
+        self.assertEqual(self.ok("GET", "/invoices?status=draft")["invoices"], [])
+        self.assertEqual(self.ok("GET", "/invoices?payment_status=succeeded")["invoices"], [])
+        self.assertEqual(self.error("GET", "/invoices?issuing_date_from=yesterday",
+                                    status=400)["status"], 400)
+        shown = self.ok("GET", f"/invoices/{invoice.x_fc_lago_id}")["invoice"]
+        self.assertEqual(shown["fees"][0]["amount_cents"], 4900)
+        downloaded = self.ok("POST", f"/invoices/{invoice.x_fc_lago_id}/download")["invoice"]
+        self.assertIn(f"/my/invoices/{invoice.id}", downloaded["file_url"])
+        self.assertIn("access_token=", downloaded["file_url"])
+        self.error("GET", f"/invoices/{invoice.x_fc_lago_id}", status=404, key=self.other_key)
+
+    def test_retry_payment_needs_a_card_and_never_runs_in_shadow(self):
+        invoice = self._live_invoice()
+        path = f"/invoices/{invoice.x_fc_lago_id}/retry_payment"
+        self.assertEqual(self.error("POST", path)["error_details"],
+                         {"invoice": ["no_payment_method"]})
+        self.service.mode = "shadow"
+        self.assertEqual(self.error("POST", path)["error_details"],
+                         {"invoice": ["service_in_shadow_mode"]})
+
+    def test_portal_url_signs_the_customer_in(self):
+        self.customer()
+        url = self.ok("GET", "/customers/cus_1/portal_url")["customer"]["portal_url"]
+        self.assertIn("token=", url)
+        self.assertIn("my%2Finvoices", url)
+        self.error("GET", "/customers/cus_1/portal_url", status=404, key=self.other_key)

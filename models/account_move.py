@@ -1,0 +1,110 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+"""Invoices as the billing API shows them: the service they belong to and a public id."""
+
+import uuid
+
+from odoo import api, fields, models
+
+from ..engine.errors import ValidationFailure
+from ..engine.money import to_cents
+
+# Odoo's payment state -> Lago's payment_status.
+PAYMENT_STATUS = {"paid": "succeeded", "in_payment": "succeeded", "reversed": "succeeded",
+                  "not_paid": "pending", "partial": "pending", "invoicing_legacy": "pending"}
+STATUS = {"draft": "draft", "posted": "finalized", "cancel": "voided"}
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    x_fc_lago_id = fields.Char(string="API ID", readonly=True, copy=False, index=True)
+    x_fc_service_id = fields.Many2one(
+        "fusion.billing.service", string="Billing Service", readonly=True, copy=False,
+        index="btree_not_null", help="The app whose subscription this invoice bills.",
+    )
+    x_fc_subscription_id = fields.Many2one(
+        "sale.order", string="App Subscription", readonly=True, copy=False,
+        index="btree_not_null",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals.setdefault("x_fc_lago_id", str(uuid.uuid4()))
+        return super().create(vals_list)
+
+    def init(self):
+        super().init()
+        self.env.cr.execute(
+            "UPDATE account_move SET x_fc_lago_id = gen_random_uuid()::text"
+            " WHERE x_fc_service_id IS NOT NULL AND x_fc_lago_id IS NULL"
+        )
+
+    def _fc_api_values(self):
+        """What ``engine.serializers.invoice`` needs."""
+        self.ensure_one()
+        exponent = self.currency_id.decimal_places
+        link = self.x_fc_subscription_id.x_fc_account_link_id
+
+        def cents(amount):
+            return to_cents(str(amount), exponent)
+
+        return {
+            "lago_id": self.x_fc_lago_id, "sequential_id": self.id,
+            "number": self.name if self.name and self.name != "/" else None,
+            "issuing_date": self.invoice_date, "payment_due_date": self.invoice_date_due,
+            "status": STATUS.get(self.state, "draft"),
+            "payment_status": PAYMENT_STATUS.get(self.payment_state, "pending"),
+            "invoice_type": "credit" if self.move_type == "out_refund" else "subscription",
+            "currency": self.currency_id.name,
+            "fees_amount_cents": cents(self.amount_untaxed),
+            "taxes_amount_cents": cents(self.amount_tax),
+            "total_amount_cents": cents(self.amount_total),
+            "customer": link._fc_api_values() if link else None,
+            "external_subscription_id": self.x_fc_subscription_id.x_fc_external_id or None,
+            "lago_subscription_id": self.x_fc_subscription_id.x_fc_lago_id or None,
+            "created_at": self.create_date, "updated_at": self.write_date,
+            "fees": [
+                {"lago_id": f"{self.x_fc_lago_id}-{line.id}", "name": line.name,
+                 "units": str(line.quantity), "amount_cents": cents(line.price_subtotal),
+                 "taxes_amount_cents": cents(line.price_total - line.price_subtotal),
+                 "total_amount_cents": cents(line.price_total),
+                 "from_date": line.deferred_start_date, "to_date": line.deferred_end_date}
+                for line in self.invoice_line_ids.filtered(lambda line: not line.display_type)
+            ],
+        }
+
+    def _fc_api_file_url(self):
+        """An address the app can fetch the PDF from (the portal's, with its token)."""
+        self.ensure_one()
+        return self.get_base_url() + self.get_portal_url(report_type="pdf", download=True)
+
+    def _fc_api_retry_payment(self):
+        """Charge the customer's saved card for what is still due, through the invoice's
+        payment provider (Stripe). Never for a shadow service.
+
+        :raise ValidationFailure: with the reason it cannot be tried
+        """
+        self.ensure_one()
+        if self.x_fc_service_id.mode != "live":
+            raise ValidationFailure({"invoice": ["service_in_shadow_mode"]})
+        if self.state != "posted" or self.payment_state in ("paid", "in_payment", "reversed"):
+            raise ValidationFailure({"invoice": ["invalid_payment_status"]})
+        token = self.env["payment.token"].search(
+            [("partner_id", "=", self.partner_id.commercial_partner_id.id)],
+            order="id desc", limit=1)
+        if not token:
+            raise ValidationFailure({"invoice": ["no_payment_method"]})
+        transaction = self.env["payment.transaction"].create({
+            "provider_id": token.provider_id.id,
+            "payment_method_id": token.payment_method_id.id,
+            "token_id": token.id,
+            "partner_id": self.partner_id.id,
+            "amount": self.amount_residual,
+            "currency_id": self.currency_id.id,
+            "operation": "offline",
+            "invoice_ids": [(6, 0, self.ids)],
+        })
+        transaction._charge_with_token()
+        return transaction
