@@ -17,6 +17,7 @@ from .errors import EngineError
 
 MAX_BODY = 1024 * 1024  # 1 MiB
 MAX_PER_PAGE = 100
+MAX_PAGE = 1_000_000  # an offset past this is a client bug, not a page
 TEXT_FIELDS = 255
 
 
@@ -72,8 +73,8 @@ def pagination(args):
             number = int(raw)
         except (TypeError, ValueError):
             raise BadRequest(f"{name} must be a positive whole number") from None
-        if number < 1:
-            raise BadRequest(f"{name} must be a positive whole number")
+        if not 1 <= number <= MAX_PAGE:
+            raise BadRequest(f"{name} must be a whole number from 1 to {MAX_PAGE}")
         values.append(number)
     page, per_page = values
     return page, min(per_page, MAX_PER_PAGE)
@@ -89,6 +90,9 @@ def _text(problems, data, field, *, required=False, limit=TEXT_FIELDS):
         problems.add(field, "invalid_type")
         return None
     text = str(value).strip()
+    if "\x00" in text:  # PostgreSQL stores no NUL character
+        problems.add(field, "invalid_format")
+        return None
     if len(text) > limit:
         problems.add(field, "value_is_too_long")
         return None

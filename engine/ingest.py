@@ -192,7 +192,7 @@ def judge_push(raw, *, metric, span, now):
         problems, raw.get("external_subscription_id"), "external_subscription_id"
     )
     code = _identifier(problems, raw.get("code"), "code")
-    if code is not None and metric is None:
+    if code is not None and metric is None and "code" not in problems.details:
         problems.add("code", "metric_not_found")
     if external_id is not None and span is None:
         problems.add("external_subscription_id", "subscription_not_found")
@@ -200,14 +200,35 @@ def judge_push(raw, *, metric, span, now):
     properties = raw.get("properties")
     if properties is None:
         properties = {}
-    if not isinstance(properties, Mapping):
+    quantity = key = None
+    if not isinstance(properties, Mapping) or _has_nul(properties):
         problems.add("properties", "invalid_format")
         properties = {}
-    quantity, key = _measure(problems, metric, properties)
+    else:
+        quantity, key = _measure(problems, metric, properties)
     problems.raise_if_any()
     return CleanPush(
         transaction_id, external_id, code, timestamp, quantity, key, dict(properties), late
     )
+
+
+def _has_nul(value):
+    """Whether a JSON value holds a NUL character anywhere (jsonb refuses it)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def lookup_key(value):
+    """A code or id as the look-ups use it: a string, or ``None`` for anything that
+    cannot be one (the push is then judged ``metric_not_found``/``invalid_format``)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    return str(value)
 
 
 def _identifier(problems, value, path):
@@ -218,6 +239,9 @@ def _identifier(problems, value, path):
         problems.add(path, "invalid_format")
         return None
     text = str(value)
+    if "\x00" in text:  # PostgreSQL stores no NUL character
+        problems.add(path, "invalid_format")
+        return None
     if len(text) > MAX_ID_LENGTH:
         problems.add(path, "value_is_too_long")
         return None

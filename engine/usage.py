@@ -170,7 +170,7 @@ def handover_date(cycle, today):
 
 def is_closed(start, end, today):
     """Whether the period ``[start, end)`` is over on ``today`` and holds at least a day."""
-    return end is not None and start < end <= today
+    return bool(start and end) and start < end <= today
 
 
 def shadow_cycle(start_date, value, unit):

@@ -88,8 +88,11 @@ class FusionBillingUsage(models.Model):
 
         :return: ``(judged, lookups)``: per push a CleanPush or a ValidationFailure
         """
-        codes = {p.get("code") for p in pushes if isinstance(p, dict)}
-        external_ids = {p.get("external_subscription_id") for p in pushes if isinstance(p, dict)}
+        raw_pushes = [p if isinstance(p, dict) else {} for p in pushes]
+        codes = {ingest.lookup_key(p.get("code")) for p in raw_pushes} - {None}
+        external_ids = {
+            ingest.lookup_key(p.get("external_subscription_id")) for p in raw_pushes
+        } - {None}
         self.env.flush_all()
         # One query for the service's company, time zone and the metrics named.
         rows = self.env.execute_query(SQL(
@@ -103,7 +106,7 @@ class FusionBillingUsage(models.Model):
                 ON m.service_id = s.id AND m.active AND m.code = ANY(%s)
              WHERE s.id = %s
             """,
-            [str(c) for c in codes if c], service.id,
+            sorted(codes), service.id,
         ))
         company_id, tz = rows[0][:2]
         metrics = {
@@ -119,15 +122,14 @@ class FusionBillingUsage(models.Model):
                     "       COALESCE(x_fc_usage_start, start_date), state"
                     "  FROM sale_order"
                     " WHERE x_fc_service_id = %s AND x_fc_external_id = ANY(%s)",
-                    service.id, [str(e) for e in external_ids if e],
+                    service.id, sorted(external_ids),
                 )):
             span = ingest.subscription_span(start, end, open_from, tz, state == "cancel")
             subscriptions[external_id] = (order_id, partner_id, span)
         judged = []
-        for raw in pushes:
-            raw_map = raw if isinstance(raw, dict) else {}
-            metric = metrics.get(raw_map.get("code"))
-            order = subscriptions.get(str(raw_map.get("external_subscription_id")))
+        for raw, raw_map in zip(pushes, raw_pushes, strict=True):
+            metric = metrics.get(ingest.lookup_key(raw_map.get("code")))
+            order = subscriptions.get(ingest.lookup_key(raw_map.get("external_subscription_id")))
             try:
                 judged.append(ingest.judge_push(
                     raw, metric=metric and metric[1], span=order and order[2], now=now,

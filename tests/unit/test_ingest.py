@@ -123,8 +123,7 @@ def test_property_rules(properties, metric, expected):
 def test_properties_must_be_an_object():
     with pytest.raises(ValidationFailure) as failure:
         judge_push(push(properties=[1]), metric=SUM, span=SPAN, now=NOW)
-    assert codes(failure) == {"properties": ["invalid_format"], "properties.value":
-                              ["value_is_mandatory"]}
+    assert codes(failure) == {"properties": ["invalid_format"]}
 
 
 def test_recurring_sum_takes_signed_deltas():
@@ -254,3 +253,17 @@ def test_subscription_span_from_local_dates():
         datetime(2026, 11, 1, tzinfo=UTC)
     assert subscription_span(None, None, None, "UTC") is None
     assert subscription_span(date(2026, 11, 1), None, None, "UTC", cancelled=True) is None
+
+
+def test_nul_characters_and_unhashable_codes_are_refused_not_crashed_on():
+    from engine.ingest import lookup_key
+
+    raw = push(transaction_id="a\x00b", properties={"value": 1, "note": "x\x00"})
+    with pytest.raises(ValidationFailure) as failure:
+        judge_push(raw, metric=SUM, span=SPAN, now=NOW)
+    assert codes(failure) == {"transaction_id": ["invalid_format"],
+                              "properties": ["invalid_format"]}
+    assert lookup_key({"a": 1}) is None and lookup_key(True) is None and lookup_key(7) == "7"
+    with pytest.raises(ValidationFailure) as failure:
+        judge_push(push(code={}), metric=None, span=SPAN, now=NOW)
+    assert codes(failure) == {"code": ["invalid_format"]}
