@@ -110,6 +110,8 @@ def api_endpoint(func):
             service = authenticate()
             if not service:
                 return error_response(401, wire.unauthorized())
+            if _has_nul(kwargs.values()) or _has_nul(request.httprequest.args.values()):
+                raise api_input.BadRequest("the URL holds a NUL character")
             return func(self, service, *args, **kwargs)
         except api_input.BadRequest as error:
             return _rolled_back(400, wire.bad_request(str(error)))
@@ -126,6 +128,10 @@ def api_endpoint(func):
             return _rolled_back(500, wire.internal_error())
 
     return wrapper
+
+
+def _has_nul(values):
+    return any(isinstance(value, str) and "\x00" in value for value in values)
 
 
 def _rolled_back(status, body):

@@ -228,7 +228,8 @@ def lookup_key(value):
     cannot be one (the push is then judged ``metric_not_found``/``invalid_format``)."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
-    return str(value)
+    text = str(value)
+    return None if "\x00" in text else text
 
 
 def _identifier(problems, value, path):

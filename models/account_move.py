@@ -71,7 +71,8 @@ class AccountMove(models.Model):
                  "taxes_amount_cents": cents(line.price_total - line.price_subtotal),
                  "total_amount_cents": cents(line.price_total),
                  "from_date": line.deferred_start_date, "to_date": line.deferred_end_date}
-                for line in self.invoice_line_ids.filtered(lambda line: not line.display_type)
+                for line in self.invoice_line_ids
+                if line.display_type == "product"
             ],
         }
 

@@ -4,6 +4,7 @@
 # then runs each script given (default: bench/ingest.py bench/current_usage.py) in
 # `odoo shell`, where they print their figures. Needs `odoo` on PATH (or ODOO_BIN).
 #   bash tools/bench-odoo.sh [bench/ingest.py ...]
+#   bash tools/bench-odoo.sh api    # bench/api.py over HTTP against one Odoo worker
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 odoo_bin=${ODOO_BIN:-odoo}
@@ -15,6 +16,23 @@ args=(--database fcb_bench --db_host 127.0.0.1 --db_port "$pg_port" --db_user od
       --data-dir "$work/data" --log-level warn --logfile "$work/odoo.log")
 "$odoo_bin" "${args[@]}" --init fusion_centralize_billing --stop-after-init \
     --http-interface 127.0.0.1 --http-port "$(free_port)" --max-cron-threads 0 --workers 0
+if [ "${1:-}" = api ]; then
+    key=$("$odoo_bin" shell "${args[@]}" --no-http < "$repo/bench/api_setup.py" 2>&1 \
+        | sed -n 's/^KEY=//p')
+    [ -n "$key" ] || { echo "bench: the API setup printed no key (see $work/odoo.log)"; exit 1; }
+    port=$(free_port)
+    "$odoo_bin" "${args[@]}" --db-filter '^fcb_bench$' --workers 1 --max-cron-threads 0 \
+        --http-interface 127.0.0.1 --http-port "$port" &
+    server=$!
+    trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; pg_cluster_stop; rm -rf "$work"' EXIT
+    for _ in $(seq 60); do
+        curl -sf "http://127.0.0.1:$port/api/billing/v1/health" >/dev/null && break
+        sleep 1
+    done
+    echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; one Odoo worker"
+    "$repo/.venv/bin/python" "$repo/bench/api.py" "http://127.0.0.1:$port/api/billing/v1" "$key"
+    exit 0
+fi
 [ "$#" -gt 0 ] || set -- bench/ingest.py bench/current_usage.py
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m);" \
     "$("$odoo_bin" --version 2>/dev/null | tail -n 1); PostgreSQL $(as_pg "$pg_bin/postgres" --version | awk '{print $3}')"
