@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import threading
 
 # Visible prefix so a leaked key is recognisable in logs and secret scanners.
 KEY_PREFIX = "fcb_"
@@ -128,3 +129,35 @@ def parse_bearer(header):
     if scheme.lower() != "bearer" or not token or " " in token:
         return None
     return token
+
+
+class VerifiedKeys:
+    """A process-wide memory of keys that already passed :func:`verify_key`.
+
+    The slow hash is there to make a stolen database useless, not to slow down the
+    key's owner: once a clear key has matched a stored hash, the same pair matches again
+    without deriving it. What is remembered is a SHA-256 of the key next to the stored
+    hash it matched, so the stored row (state, expiry, hash) is still read on every
+    request: a revoked, expired or rotated key fails at once.
+
+    :param int size: pairs remembered (the oldest go first)
+    """
+
+    def __init__(self, size=1024):
+        self.size = size
+        self._pairs = {}
+        self._lock = threading.Lock()
+
+    def verify(self, key, stored_hash):
+        """:func:`verify_key`, remembered. :rtype: bool"""
+        pair = (hashlib.sha256(key.encode()).digest(), stored_hash)
+        with self._lock:
+            if pair in self._pairs:
+                return True
+        if not verify_key(key, stored_hash):
+            return False
+        with self._lock:
+            if len(self._pairs) >= self.size:
+                self._pairs.pop(next(iter(self._pairs)))
+            self._pairs[pair] = True
+        return True

@@ -183,12 +183,14 @@ class FusionBillingUsage(models.Model):
             self._overwrite(usage_id, push, lookups.metrics)
         usages = self.browse(sorted({rid for rid, _outcome in outcomes.values()}))
         usages.invalidate_recordset()
+        # Records taken from one recordset read their fields together (one prefetch).
+        by_id = {usage.id: usage for usage in usages}
         results, seen = [], set()
         for push in cleans:
             key = (push.external_subscription_id, push.transaction_id)
             usage_id, outcome = outcomes[key]
             # A second identical push of one key in the same batch is a replay of the first.
-            results.append((self.browse(usage_id), ingest.REPLAYED if key in seen else outcome))
+            results.append((by_id[usage_id], ingest.REPLAYED if key in seen else outcome))
             seen.add(key)
         return results, {}
 

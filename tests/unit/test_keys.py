@@ -106,3 +106,19 @@ def test_webhook_secret_is_whsec_and_32_random_bytes():
 ])
 def test_parse_bearer(header, expected):
     assert keys.parse_bearer(header) == expected
+
+
+def test_verified_keys_remember_only_matches_and_follow_the_stored_hash():
+    from engine.keys import VerifiedKeys, generate_key, hash_key
+
+    key = generate_key()
+    stored = hash_key(key, rounds=1000)
+    memory = VerifiedKeys(size=2)
+    assert memory.verify(key, stored)
+    assert memory.verify(key, stored)  # remembered
+    assert not memory.verify(generate_key(), stored)
+    assert not memory.verify(key, hash_key(generate_key(), rounds=1000)), "a rotated row"
+    for _ in range(3):
+        other = generate_key()
+        assert memory.verify(other, hash_key(other, rounds=1000))
+    assert len(memory._pairs) == 2
