@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..engine import keys
 
@@ -141,9 +142,17 @@ class FusionBillingService(models.Model):
 
     def _fc_timezone(self):
         """The time zone whose dates bound billing periods: the company's (its partner's),
-        UTC when none is set."""
+        UTC when none is set. Read in one small query: on the API's hot paths the cache is
+        empty, and the ORM would load whole company and partner rows for one column."""
         self.ensure_one()
-        return self.company_id.partner_id.tz or "UTC"
+        self.env["res.partner"].flush_model(["tz"])
+        rows = self.env.execute_query(SQL(
+            "SELECT p.tz FROM fusion_billing_service s"
+            "  JOIN res_company c ON c.id = s.company_id"
+            "  JOIN res_partner p ON p.id = c.partner_id"
+            " WHERE s.id = %s", self.id,
+        ))
+        return (rows and rows[0][0]) or "UTC"
 
     def _generate_key(self, name):
         """Create an API key for this service and return it in clear, exactly once.
