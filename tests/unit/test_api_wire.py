@@ -1,0 +1,137 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+"""engine.api_input and engine.serializers: reading requests and Lago's objects."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from engine import api_input, serializers, wire
+from engine.errors import ValidationFailure
+from engine.rating import Charge, rate
+
+CREATED = datetime(2026, 11, 24, 10, 30, 15)
+
+
+def test_json_bodies_and_root_keys():
+    assert api_input.parse_json(b'{"customer": {"external_id": "c"}}') == {
+        "customer": {"external_id": "c"}}
+    for raw, message in ((b"", "empty body"), (b"{nope", "not valid JSON"),
+                         (b"[1]", "must be a JSON object"), (b"\xff", "not valid JSON")):
+        with pytest.raises(api_input.BadRequest, match=message):
+            api_input.parse_json(raw)
+    with pytest.raises(api_input.BadRequest, match="param is missing .*: customer"):
+        api_input.root({"client": {}}, "customer")
+    with pytest.raises(api_input.BadRequest, match="events"):
+        api_input.root_list({"events": {}}, "events")
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ({}, (1, 100)), ({"page": "3", "per_page": "20"}, (3, 20)), ({"per_page": "500"}, (1, 100)),
+])
+def test_pagination(args, expected):
+    assert api_input.pagination(args) == expected
+
+
+@pytest.mark.parametrize("args", [{"page": "0"}, {"page": "x"}, {"per_page": "-1"},
+                                  {"page": str(10 ** 7)}])
+def test_bad_pages_are_400(args):
+    with pytest.raises(api_input.BadRequest):
+        api_input.pagination(args)
+
+
+def test_customer_input_keeps_what_was_sent_and_ignores_nulls():
+    clean = api_input.customer_input(
+        {"external_id": " cus_1 ", "email": "A@b.ca", "name": None, "city": "Ottawa",
+         "unknown": "ignored"}, "CAD")
+    assert clean == {"external_id": "cus_1", "email": "A@b.ca", "city": "Ottawa"}
+    with pytest.raises(ValidationFailure) as failure:
+        api_input.customer_input({"email": "x", "country": "CAN", "currency": "usd",
+                                  "phone": {"n": 1}, "name": "a\x00b"}, "CAD")
+    assert failure.value.details == {
+        "external_id": ["value_is_mandatory"], "email": ["invalid_email_format"],
+        "country": ["country_must_be_iso2"], "currency": ["currencies_does_not_match"],
+        "phone": ["invalid_type"], "name": ["invalid_format"],
+    }
+
+
+def test_subscription_input():
+    clean = api_input.subscription_input({
+        "external_customer_id": "c", "plan_code": "pro", "external_id": "s",
+        "subscription_at": "2026-11-01T03:00:00-05:00", "ending_at": "2027-01-01"})
+    assert (clean["subscription_at"], clean["ending_at"]) == (date(2026, 11, 1),
+                                                            date(2027, 1, 1))
+    with pytest.raises(ValidationFailure) as failure:
+        api_input.subscription_input({"external_customer_id": "c", "plan_code": "p",
+                                      "external_id": "s", "subscription_at": "2026-12-01",
+                                      "ending_at": "2026-11-01", "billing_time": "calendar"})
+    assert failure.value.details == {"ending_at": ["invalid_date"],
+                                     "billing_time": ["unsupported_billing_time"]}
+
+
+def test_date_filters():
+    assert api_input.date_filters({"from": "2026-11-01"}, ("from", "to")) == {
+        "from": date(2026, 11, 1), "to": None}
+    with pytest.raises(api_input.BadRequest):
+        api_input.date_filters({"from": "yesterday"}, ("from",))
+
+
+def test_instants_are_iso_utc():
+    assert serializers.iso(CREATED) == "2026-11-24T10:30:15Z"
+    assert serializers.iso(datetime(2026, 11, 24, 5, tzinfo=UTC)) == "2026-11-24T05:00:00Z"
+    assert serializers.iso(CREATED, millis=True) == "2026-11-24T10:30:15.000Z"
+    assert serializers.iso(date(2026, 11, 1)) == "2026-11-01"
+    assert serializers.iso(False) is None
+
+
+def test_event_object():
+    body = serializers.event({
+        "lago_id": "u-1", "transaction_id": "t", "code": "calls",
+        "timestamp": datetime(2026, 11, 10, 10, 0, 0, 250000), "properties": {"value": 3},
+        "external_subscription_id": "s", "created_at": CREATED})
+    assert body["timestamp"] == "2026-11-10T10:00:00.250Z"
+    assert (body["lago_subscription_id"], body["precise_total_amount_cents"]) == (None, None)
+
+
+def test_plan_with_charges_in_cents_and_decimal_strings():
+    charge = serializers.charge({
+        "lago_id": "c-1", "metric_lago_id": "m-1", "metric_code": "calls",
+        "charge_model": "standard", "properties": {"amount": Decimal("0.02")},
+        "created_at": CREATED})
+    plan = serializers.plan({
+        "lago_id": "p-1", "name": "Pro", "code": "pro", "period_unit": "month",
+        "period_value": 3, "amount": "49.995", "currency": "CAD", "created_at": CREATED,
+    }, [charge])
+    assert (plan["interval"], plan["amount_cents"]) == ("quarterly", 5000)
+    assert plan["charges"][0]["properties"] == {"amount": "0.02"}
+
+
+def test_customer_usage_totals_cents():
+    rating = rate(Charge.build("standard", {"amount": "0.5"}), Decimal("3"))
+    body = serializers.customer_usage({
+        "from_date": date(2026, 11, 1), "to_date": date(2026, 11, 30), "currency": "CAD",
+        "charges": [{"rating": rating, "charge_lago_id": "c", "charge_model": "standard",
+                     "metric_lago_id": "m", "metric_name": "Calls", "metric_code": "calls",
+                     "aggregation": "sum"}] * 2,
+    })
+    assert (body["amount_cents"], body["total_amount_cents"]) == (300, 300)
+    assert body["from_datetime"] == "2026-11-01T00:00:00Z"
+    assert body["to_datetime"] == "2026-11-30T23:59:59Z"
+    assert body["charges_usage"][0]["billable_metric"]["aggregation_type"] == "sum_agg"
+
+
+@pytest.mark.parametrize(("page", "total", "meta"), [
+    (1, 0, (None, None, 1)), (1, 250, (2, None, 3)), (3, 250, (None, 2, 3)),
+])
+def test_page_meta(page, total, meta):
+    body = serializers.page_meta(page, 100, total)
+    assert (body["next_page"], body["prev_page"], body["total_pages"]) == meta
+    assert body["total_count"] == total
+
+
+def test_paths_and_prefixes():
+    assert wire.normalise_path("/api/billing/v1//customers/") == "/api/billing/v1/customers"
+    assert wire.in_api("/api/billing/api/v1/events") and not wire.in_api("/api/billingx")
+    assert wire.method_not_allowed()["status"] == 405
+    assert wire.payload_too_large(10)["code"] == "payload_too_large"
