@@ -41,7 +41,9 @@ class BillingEventsController(http.Controller):
         ])
         if errors:
             return validation_error(errors)
-        return json_response({"events": [serializers.event(u._fc_api_values()) for u in usages]})
+        Usage = request.env["fusion.billing.usage"]
+        values = Usage.browse([usage.id for usage in usages])._fc_api_values_many()
+        return json_response({"events": [serializers.event(value) for value in values]})
 
     @http.route(api_paths("/events/<string:transaction_id>"), methods=["GET"], **API_ROUTE)
     @api_endpoint

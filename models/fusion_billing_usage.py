@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..engine import catalogue
 
@@ -122,16 +123,30 @@ class FusionBillingUsage(models.Model):
             raise UserError(self.env._("Rated or invoiced usage cannot be changed."))
         return super().write(vals)
 
+    def _fc_api_values_many(self):
+        """:meth:`_fc_api_values` of many rows in one query (the batch API's hot path).
+
+        :return: values in the order of ``self``
+        :rtype: list
+        """
+        self.env.flush_all()
+        rows = self.env.execute_query_dict(SQL(
+            """
+            SELECT u.id, u.lago_id, u.transaction_id, m.code, u.timestamp, u.properties,
+                   u.external_subscription_id, u.create_date AS created_at,
+                   o.x_fc_lago_id AS lago_subscription_id, l.lago_id AS lago_customer_id
+              FROM fusion_billing_usage u
+              JOIN fusion_billing_metric m ON m.id = u.metric_id
+              LEFT JOIN sale_order o ON o.id = u.subscription_id
+              LEFT JOIN fusion_billing_account_link l ON l.id = o.x_fc_account_link_id
+             WHERE u.id = ANY(%s)
+            """,
+            self.ids,
+        ))
+        by_id = {row.pop("id"): row for row in rows}
+        return [by_id[usage_id] for usage_id in self.ids]
+
     def _fc_api_values(self):
         """What ``engine.serializers.event`` needs."""
         self.ensure_one()
-        order = self.subscription_id
-        return {
-            "lago_id": self.lago_id, "transaction_id": self.transaction_id,
-            "code": self.metric_id.code, "timestamp": self.timestamp,
-            "properties": self.properties or {},
-            "lago_subscription_id": order.x_fc_lago_id or None,
-            "external_subscription_id": self.external_subscription_id,
-            "lago_customer_id": order.x_fc_account_link_id.lago_id or None,
-            "created_at": self.create_date,
-        }
+        return self._fc_api_values_many()[0]
