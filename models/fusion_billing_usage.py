@@ -30,22 +30,25 @@ class FusionBillingUsage(models.Model):
     _order = "timestamp desc, id desc"
     _check_company_auto = True
 
+    # Few indexes on purpose: every index is written by every push (the API's hot path).
+    # service_id and subscription_id lead composite indexes below; company, metric and
+    # state are too unselective to pay for themselves.
     service_id = fields.Many2one(
-        "fusion.billing.service", required=True, index=True, ondelete="restrict",
+        "fusion.billing.service", required=True, ondelete="restrict",
         check_company=True,
     )
-    company_id = fields.Many2one(related="service_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="service_id.company_id", store=True)
     transaction_id = fields.Char(
         string="Transaction ID", required=True, readonly=True,
         help="The app's idempotency key for this push, unique per subscription.",
     )
     metric_id = fields.Many2one(
-        "fusion.billing.metric", required=True, index=True,
+        "fusion.billing.metric", required=True,
         ondelete="restrict", check_company=True,
     )
     unit_name = fields.Char(related="metric_id.unit_name", string="Unit")
     subscription_id = fields.Many2one(
-        "sale.order", index=True, ondelete="restrict",
+        "sale.order", ondelete="restrict",
         check_company=True,
     )
     partner_id = fields.Many2one("res.partner", string="Customer", index=True)
@@ -66,7 +69,7 @@ class FusionBillingUsage(models.Model):
     )
     previous_timestamp = fields.Datetime(readonly=True)
     revised_date = fields.Datetime(string="Last Revised", readonly=True)
-    state = fields.Selection(USAGE_STATES, required=True, default="pushed", index=True)
+    state = fields.Selection(USAGE_STATES, required=True, default="pushed")
     period_start = fields.Date(help="First day of the billing period this push was rated in.")
     period_end = fields.Date(help="Last day of the billing period this push was rated in.")
     rated_date = fields.Datetime(readonly=True)
@@ -75,6 +78,7 @@ class FusionBillingUsage(models.Model):
         ondelete="restrict",
     )
     invoice_line_id = fields.Many2one(related="rated_usage_id.invoice_line_id")
+    lago_id = fields.Char(index=False)  # events are found by transaction id, not by this
 
     _service_subscription_transaction_uniq = models.Constraint(
         "UNIQUE(service_id, external_subscription_id, transaction_id)",
@@ -82,6 +86,8 @@ class FusionBillingUsage(models.Model):
     )
     # Aggregation reads the rows of one subscription per period, by time.
     _subscription_time_idx = models.Index("(subscription_id, timestamp)")
+    # GET /events/{transaction_id} finds the first push of a transaction id in a service.
+    _service_transaction_idx = models.Index("(service_id, transaction_id)")
 
     @api.depends("metric_id.code", "transaction_id")
     def _compute_display_name(self):
