@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
-from .checks import Problems
+from .checks import Problems, text_field
 from .errors import EngineError
 
 MAX_BODY = 1024 * 1024  # 1 MiB
@@ -81,22 +81,7 @@ def pagination(args):
 
 
 def _text(problems, data, field, *, required=False, limit=TEXT_FIELDS):
-    value = data.get(field)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            problems.add(field, "value_is_mandatory")
-        return None
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        problems.add(field, "invalid_type")
-        return None
-    text = str(value).strip()
-    if "\x00" in text:  # PostgreSQL stores no NUL character
-        problems.add(field, "invalid_format")
-        return None
-    if len(text) > limit:
-        problems.add(field, "value_is_too_long")
-        return None
-    return text
+    return text_field(problems, data.get(field), field, required=required, limit=limit)
 
 
 def _instant(problems, data, field):

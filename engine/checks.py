@@ -71,6 +71,36 @@ def decimal_field(problems, value, path, code, *, required=True, minimum=ZERO):
     return number
 
 
+def text_field(problems, value, path, *, required=True, limit=255, type_code="invalid_type",
+               strip=True):
+    """Parse a short text (an id, a code, a name): a string or a whole number.
+
+    :param Problems problems: where a problem is recorded
+    :param value: raw value (``None`` or blank means absent)
+    :param str path: field path for the error
+    :param bool required: whether absence is a problem (``value_is_mandatory``)
+    :param int limit: longest accepted length (``value_is_too_long``)
+    :param str type_code: code for a value of another type
+    :param bool strip: whether surrounding blanks are removed
+    :return: the text, or ``None`` if absent or invalid
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            problems.add(path, "value_is_mandatory")
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        problems.add(path, type_code)
+        return None
+    text = str(value).strip() if strip else str(value)
+    if "\x00" in text:  # PostgreSQL stores no NUL character
+        problems.add(path, "invalid_format")
+        return None
+    if len(text) > limit:
+        problems.add(path, "value_is_too_long")
+        return None
+    return text
+
+
 def integer_field(problems, value, path, code, *, required=True, minimum=0):
     """Parse a whole-number field (``10``, ``"10"``, ``10.0`` are all 10; ``10.5`` is not).
 

@@ -31,7 +31,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from .catalogue import VALUE_AGGREGATIONS, allows_negative
-from .checks import Problems
+from .checks import Problems, text_field
 from .errors import ValidationFailure
 from .money import NOT_A_NUMBER, to_decimal
 from .periods import local_midnight_utc
@@ -233,20 +233,9 @@ def lookup_key(value):
 
 
 def _identifier(problems, value, path):
-    if value is None or (isinstance(value, str) and not value.strip()):
-        problems.add(path, "value_is_mandatory")
-        return None
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        problems.add(path, "invalid_format")
-        return None
-    text = str(value)
-    if "\x00" in text:  # PostgreSQL stores no NUL character
-        problems.add(path, "invalid_format")
-        return None
-    if len(text) > MAX_ID_LENGTH:
-        problems.add(path, "value_is_too_long")
-        return None
-    return text
+    # Ids are kept as sent (no stripping): they are the app's keys, compared exactly.
+    return text_field(problems, value, path, limit=MAX_ID_LENGTH, type_code="invalid_format",
+                      strip=False)
 
 
 def _timestamp(problems, value, span, now):

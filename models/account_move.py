@@ -2,12 +2,12 @@
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 """Invoices as the billing API shows them: the service they belong to and a public id."""
 
-import uuid
-
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..engine.errors import ValidationFailure
 from ..engine.money import to_cents
+from .fusion_billing_lago_mixin import fill_missing_uuids, new_uuids
 
 # Odoo's payment state -> Lago's payment_status.
 PAYMENT_STATUS = {"paid": "succeeded", "in_payment": "succeeded", "reversed": "succeeded",
@@ -30,16 +30,13 @@ class AccountMove(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            vals.setdefault("x_fc_lago_id", str(uuid.uuid4()))
+        new_uuids(vals_list, "x_fc_lago_id")
         return super().create(vals_list)
 
     def init(self):
         super().init()
-        self.env.cr.execute(
-            "UPDATE account_move SET x_fc_lago_id = gen_random_uuid()::text"
-            " WHERE x_fc_service_id IS NOT NULL AND x_fc_lago_id IS NULL"
-        )
+        fill_missing_uuids(self.env, self._table, "x_fc_lago_id",
+                           SQL("x_fc_service_id IS NOT NULL"))
 
     def _fc_api_values(self):
         """What ``engine.serializers.invoice`` needs."""

@@ -1,10 +1,10 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
-import uuid
-
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..engine import usage as usage_rules
+from .fusion_billing_lago_mixin import fill_missing_uuids, new_uuids
 
 
 class SaleOrder(models.Model):
@@ -105,9 +105,7 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("x_fc_service_id"):
-                vals.setdefault("x_fc_lago_id", str(uuid.uuid4()))
+        new_uuids(vals_list, "x_fc_lago_id", condition=lambda vals: vals.get("x_fc_service_id"))
         orders = super().create(vals_list)
         orders.filtered("x_fc_service_id")._fc_sync_native_plan()
         return orders
@@ -120,10 +118,8 @@ class SaleOrder(models.Model):
 
     def init(self):
         super().init()
-        self.env.cr.execute(
-            "UPDATE sale_order SET x_fc_lago_id = gen_random_uuid()::text"
-            " WHERE x_fc_service_id IS NOT NULL AND x_fc_lago_id IS NULL"
-        )
+        fill_missing_uuids(self.env, self._table, "x_fc_lago_id",
+                           SQL("x_fc_service_id IS NOT NULL"))
 
     # === BUSINESS METHODS === #
 

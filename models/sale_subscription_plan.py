@@ -1,12 +1,10 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
-import uuid
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..engine.money import to_cents
-from .fusion_billing_lago_mixin import fill_missing_uuids
+from .fusion_billing_lago_mixin import fill_missing_uuids, new_uuids
 
 
 class SaleSubscriptionPlan(models.Model):
@@ -39,8 +37,7 @@ class SaleSubscriptionPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            vals.setdefault("x_fc_lago_id", str(uuid.uuid4()))
+        new_uuids(vals_list, "x_fc_lago_id")
         return super().create(vals_list)
 
     def init(self):
