@@ -28,8 +28,12 @@ _logger = logging.getLogger(__name__)
 
 
 def _exact(text, default=Decimal(0)):
-    """A NUMERIC read as text, as an exact Decimal."""
-    return default if text is None else Decimal(text)
+    """A NUMERIC read as text, as an exact Decimal without the column's trailing zeros
+    (``218.850000`` is shown and sent as ``218.85``)."""
+    if text is None:
+        return default
+    number = Decimal(text)
+    return number.normalize() if number else Decimal(0)
 
 
 class SaleOrder(models.Model):
@@ -149,7 +153,7 @@ class SaleOrder(models.Model):
                 count=count, total=_exact(total), peak=_exact(peak, None),
                 last=_exact(last, None), distinct=distinct, balance=_exact(balance),
                 keys_to_date=keys,
-                events=tuple(Decimal(value) for value in events) if events is not None
+                events=tuple(_exact(value) for value in events) if events is not None
                 else (() if metric_id in with_events else None),
             )
         return stats
