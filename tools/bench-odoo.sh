@@ -21,7 +21,9 @@ if [ "${1:-}" = api ]; then
         | sed -n 's/^KEY=//p')
     [ -n "$key" ] || { echo "bench: the API setup printed no key (see $work/odoo.log)"; exit 1; }
     port=$(free_port)
-    "$odoo_bin" "${args[@]}" --db-filter '^fcb_bench$' --workers 1 --max-cron-threads 0 \
+    # --database without --db-filter: Odoo then serves that database without listing
+    # the server's databases on every request (as a production server should).
+    "$odoo_bin" "${args[@]}" --workers 1 --max-cron-threads 0 \
         --http-interface 127.0.0.1 --http-port "$port" &
     server=$!
     trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; pg_cluster_stop; rm -rf "$work"' EXIT
