@@ -32,8 +32,8 @@ def _plan(plan):
         "lago_id": plan.x_fc_lago_id, "name": plan.name, "code": plan.x_fc_plan_code,
         "description": None, "period_unit": plan.billing_period_unit,
         "period_value": plan.billing_period_value,
-        "amount": str(plan.x_fc_product_id.lst_price or 0), "currency": currency.name,
-        "exponent": currency.decimal_places, "created_at": plan.create_date,
+        "amount_cents": plan._fc_amount_cents(), "currency": currency.name,
+        "created_at": plan.create_date,
     }, charges)
 
 

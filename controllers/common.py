@@ -10,6 +10,7 @@ checked, a body is read (1 MiB at most), an engine error becomes Lago's body (40
 import functools
 import logging
 
+import psycopg2.errors
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from odoo import SUPERUSER_ID
@@ -141,8 +142,6 @@ def _rolled_back(status, body):
 
 
 def _is_concurrency_error(error):
-    import psycopg2.errors  # noqa: PLC0415 - only on the error path
-
     return isinstance(error, (psycopg2.errors.SerializationFailure,
                               psycopg2.errors.DeadlockDetected,
                               psycopg2.errors.LockNotAvailable))

@@ -7,11 +7,6 @@ from ..engine import api_input, serializers
 from ..engine.errors import NotFound
 from .common import API_ROUTE, api_endpoint, api_paths, json_response
 
-# Lago's status / payment_status filters -> Odoo's fields.
-STATUS_FILTER = {"draft": "draft", "finalized": "posted", "voided": "cancel"}
-PAYMENT_FILTER = {"succeeded": ["paid", "in_payment", "reversed"],
-                  "pending": ["not_paid", "partial"], "failed": []}
-
 
 class BillingInvoicesController(http.Controller):
     """The invoices of the calling service's subscriptions (native Odoo invoices)."""
@@ -39,9 +34,11 @@ class BillingInvoicesController(http.Controller):
             domain.append(("x_fc_subscription_id.x_fc_account_link_id.external_id", "=",
                            args["external_customer_id"]))
         if args.get("status"):
-            domain.append(("state", "=", STATUS_FILTER.get(args["status"], "none")))
+            domain.append(("state", "in", serializers.odoo_values(
+                serializers.INVOICE_STATUS, args["status"])))
         if args.get("payment_status"):
-            domain.append(("payment_state", "in", PAYMENT_FILTER.get(args["payment_status"], [])))
+            domain.append(("payment_state", "in", serializers.odoo_values(
+                serializers.PAYMENT_STATUS, args["payment_status"])))
         dates = api_input.date_filters(args, ("issuing_date_from", "issuing_date_to"))
         if dates["issuing_date_from"]:
             domain.append(("invoice_date", ">=", dates["issuing_date_from"]))

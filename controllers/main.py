@@ -12,7 +12,7 @@ API_VERSION = "19.0.1.0.0"
 
 
 class BillingApiController(http.Controller):
-    """Health check, the 405 answer and the catch-all of the API prefixes.
+    """Health check and the catch-all of the API prefixes (401, 404 or 405).
 
     Resource routes live in their own controller files; Werkzeug prefers them to the
     catch-all because static path parts rank above a ``path`` converter.
@@ -22,11 +22,6 @@ class BillingApiController(http.Controller):
     def health(self):
         """Liveness for load balancers and the apps; needs no key."""
         return json_response(wire.health(API_VERSION))
-
-    @http.route(f"{wire.API_PREFIX}/__error__/405", methods=None, **API_ROUTE)
-    def method_not_allowed(self, **_kwargs):
-        """Where ``ir.http._match`` sends a known path asked with another method."""
-        return error_response(405, wire.method_not_allowed())
 
     @http.route(
         [*wire.API_PREFIXES, *api_paths("/<path:subpath>")], methods=None, **API_ROUTE,

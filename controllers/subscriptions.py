@@ -6,8 +6,6 @@ from odoo.http import request
 from ..engine import api_input, serializers
 from .common import API_ROUTE, api_endpoint, api_paths, json_response, read_body
 
-STATUSES = ("active", "pending", "terminated", "canceled")
-
 
 class BillingSubscriptionsController(http.Controller):
     """Subscriptions of the calling service: subscribe, update, list, show, terminate."""
@@ -59,7 +57,8 @@ class BillingSubscriptionsController(http.Controller):
                            args["external_customer_id"]))
         if args.get("plan_code"):
             domain.append(("x_fc_plan_id.x_fc_plan_code", "=", args["plan_code"]))
-        statuses = set(args.getlist("status[]") or args.getlist("status")) & set(STATUSES)
+        asked = args.getlist("status[]") or args.getlist("status")
+        statuses = set(asked) & set(serializers.SUBSCRIPTION_STATUSES)
         orders = self._orders().search(domain, order="id")
         today = self._orders().browse()._fc_today_for(service)
         if statuses:

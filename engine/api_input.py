@@ -190,12 +190,3 @@ def date_filters(args, names):
         except ValueError:
             raise BadRequest(f"{name} must be a date (YYYY-MM-DD)") from None
     return found
-
-
-def today_utc():
-    """The date now in UTC (a default for ``subscription_at``)."""
-    return datetime.now(UTC).date()
-
-
-def is_date(value):
-    return isinstance(value, date) and not isinstance(value, datetime)

@@ -28,7 +28,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from .catalogue import VALUE_AGGREGATIONS, allows_negative
 from .checks import Problems, text_field
@@ -343,6 +343,15 @@ def judge_new(push):
     return CREATED
 
 
+def judge_key(stored, push, policy):
+    """The verdict on a push given what is stored under its key (``None``: nothing).
+
+    :return: :data:`CREATED`, :data:`REPLAYED` or :data:`OVERWRITTEN`
+    :raise ValidationFailure: as :func:`judge_new` and :func:`judge_replay`
+    """
+    return judge_new(push) if stored is None else judge_replay(stored, push, policy)
+
+
 def batch_errors(results):
     """Lago's batch error details: ``{"<index>": {field: [codes]}}`` for failed pushes.
 
@@ -384,10 +393,3 @@ def duplicate_in_batch(pushes):
         if earlier is not push and earlier[:6] != push[:6]:
             clashes.add(index)
     return clashes
-
-
-def utc(value: Any):
-    """An aware UTC datetime from a naive UTC one (as Odoo stores them); ``None`` stays."""
-    if value is None or value is False:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -12,7 +12,7 @@ instants as ISO 8601 UTC (``2026-11-24T10:00:00Z``).
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from .money import decimal_str, to_cents
+from .money import decimal_str
 
 # Aggregation codes as Lago spells them on the wire.
 AGGREGATION_TYPES = {
@@ -22,6 +22,11 @@ AGGREGATION_TYPES = {
     "unique": "unique_count_agg",
     "count": "count_agg",
 }
+# Odoo invoice state and payment state as Lago's status and payment_status.
+INVOICE_STATUS = {"draft": "draft", "posted": "finalized", "cancel": "voided"}
+PAYMENT_STATUS = {"paid": "succeeded", "in_payment": "succeeded", "reversed": "succeeded",
+                  "not_paid": "pending", "partial": "pending", "invoicing_legacy": "pending"}
+SUBSCRIPTION_STATUSES = ("active", "pending", "terminated", "canceled")
 # Odoo billing periods as Lago plan intervals.
 INTERVALS = {("week", 1): "weekly", ("month", 1): "monthly", ("month", 3): "quarterly",
              ("month", 6): "semiannual", ("year", 1): "yearly"}
@@ -51,6 +56,29 @@ def _plain(value):
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     return value
+
+
+def odoo_values(mapping, lago_value):
+    """The Odoo values a Lago filter value stands for (the inverse of a mapping above);
+    an unknown value stands for none."""
+    return [odoo for odoo, lago in mapping.items() if lago == lago_value]
+
+
+def subscription_status(cancelled, start, end, today):
+    """Lago's status of a subscription: ``terminated`` once cancelled or past its last
+    day, ``pending`` before its first, ``active`` in between.
+
+    :param bool cancelled: the order is cancelled
+    :param date start: first day (``None``: started)
+    :param date end: last day, inclusive (``None``: open-ended)
+    :param date today: today in the company's time zone
+    :rtype: str
+    """
+    if cancelled or (end and end < today):
+        return "terminated"
+    if start and start > today:
+        return "pending"
+    return "active"
 
 
 def customer(values):
@@ -188,8 +216,7 @@ def charge(values):
 
 def plan(values, charges=()):
     """Lago's PlanObject with its charges. :param dict values: lago_id, name, code,
-    description, period_unit, period_value, amount (Decimal), currency, exponent,
-    created_at"""
+    description, period_unit, period_value, amount_cents, currency, created_at"""
     interval = INTERVALS.get((values["period_unit"], values["period_value"]), "monthly")
     return {
         "lago_id": values["lago_id"],
@@ -198,7 +225,7 @@ def plan(values, charges=()):
         "code": values["code"],
         "interval": interval,
         "description": values.get("description"),
-        "amount_cents": to_cents(values.get("amount") or 0, values.get("exponent", 2)),
+        "amount_cents": values.get("amount_cents") or 0,
         "amount_currency": values["currency"],
         "trial_period": 0,
         "pay_in_advance": True,

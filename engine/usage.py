@@ -17,13 +17,13 @@ The usage period of a subscription is ``[usage start, end)`` in the company's da
 :func:`open_period_end` for where it ends.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .errors import ValidationFailure
 from .money import ZERO, decimal_str, to_decimal
-from .periods import BillingCycle, Period, local_midnight_utc  # noqa: F401 (re-exported)
+from .periods import BillingCycle, local_midnight_utc  # noqa: F401 (re-exported)
 from .rating import rate
 
 
@@ -230,10 +230,3 @@ def _tier(tier, currency):
     if Decimal(tier["flat_unit_amount"]):
         words += f" + {_money(currency, tier['flat_unit_amount'])} flat"
     return words
-
-
-def period_of(start, end):
-    """A :class:`~engine.periods.Period` for ``[start, end)`` (index unknown: -1)."""
-    if not (isinstance(start, date) and isinstance(end, date)) or end < start:
-        raise ValidationFailure({"period": ["invalid_period"]})
-    return Period(start, end, -1)

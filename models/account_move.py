@@ -5,14 +5,10 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..engine import serializers
 from ..engine.errors import ValidationFailure
 from ..engine.money import to_cents
 from .fusion_billing_lago_mixin import fill_missing_uuids, new_uuids
-
-# Odoo's payment state -> Lago's payment_status.
-PAYMENT_STATUS = {"paid": "succeeded", "in_payment": "succeeded", "reversed": "succeeded",
-                  "not_paid": "pending", "partial": "pending", "invoicing_legacy": "pending"}
-STATUS = {"draft": "draft", "posted": "finalized", "cancel": "voided"}
 
 
 class AccountMove(models.Model):
@@ -30,8 +26,14 @@ class AccountMove(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        new_uuids(vals_list, "x_fc_lago_id")
+        new_uuids(vals_list, "x_fc_lago_id", condition=lambda vals: vals.get("x_fc_service_id"))
         return super().create(vals_list)
+
+    def write(self, vals):
+        # Native invoicing creates the invoice; its service is set right after.
+        if vals.get("x_fc_service_id") and len(self) == 1 and not self.x_fc_lago_id:
+            new_uuids([vals], "x_fc_lago_id")
+        return super().write(vals)
 
     def init(self):
         super().init()
@@ -51,8 +53,8 @@ class AccountMove(models.Model):
             "lago_id": self.x_fc_lago_id, "sequential_id": self.id,
             "number": self.name if self.name and self.name != "/" else None,
             "issuing_date": self.invoice_date, "payment_due_date": self.invoice_date_due,
-            "status": STATUS.get(self.state, "draft"),
-            "payment_status": PAYMENT_STATUS.get(self.payment_state, "pending"),
+            "status": serializers.INVOICE_STATUS.get(self.state, "draft"),
+            "payment_status": serializers.PAYMENT_STATUS.get(self.payment_state, "pending"),
             "invoice_type": "credit" if self.move_type == "out_refund" else "subscription",
             "currency": self.currency_id.name,
             "fees_amount_cents": cents(self.amount_untaxed),

@@ -76,11 +76,10 @@ class FusionBillingAccountLink(models.Model):
     def _fc_api_delete(self):
         """Archive the customer of this service; refused while it has live subscriptions."""
         self.ensure_one()
-        active = self.env["sale.order"].search_count([
-            ("x_fc_account_link_id", "=", self.id), ("state", "=", "sale"),
-            "|", ("end_date", "=", False), ("end_date", ">=", self.env.cr.now().date()),
-        ])
-        if active:
+        Order = self.env["sale.order"]
+        today = Order._fc_today_for(self.service_id)
+        orders = Order.search([("x_fc_account_link_id", "=", self.id)])
+        if any(order._fc_api_status(today) != "terminated" for order in orders):
             raise ValidationFailure({"customer": ["customer_has_active_subscriptions"]})
         self.active = False
 

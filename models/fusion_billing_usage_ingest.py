@@ -69,14 +69,11 @@ class FusionBillingUsage(models.Model):
             stored = self._lock_existing(service, list({
                 (p.external_subscription_id, p.transaction_id) for p in cleans if p}))
             for index, push in enumerate(cleans):
-                row = push and stored.get((push.external_subscription_id, push.transaction_id))
-                try:
-                    if row:
-                        ingest.judge_replay(row["stored"], push, row["policy"])
-                    elif push:
-                        ingest.judge_new(push)
-                except ValidationFailure as failure:
-                    judged[index] = failure
+                if push:
+                    try:
+                        self._verdict(stored, push)
+                    except ValidationFailure as failure:
+                        judged[index] = failure
             return [], ingest.batch_errors(judged)
         return self._store_pushes(service, cleans, lookups)
 
@@ -159,15 +156,15 @@ class FusionBillingUsage(models.Model):
             if key in inserted:
                 outcomes[key] = (inserted[key], ingest.CREATED)
                 continue
-            row = stored.get(key)
             try:
-                if row is None:
-                    ingest.judge_new(first[key])
-                    raise AssertionError("a new key that is not late is inserted")
-                outcome = ingest.judge_replay(row["stored"], first[key], row["policy"])
+                outcome = self._verdict(stored, first[key])
             except ValidationFailure as failure:
                 problems[key] = failure
                 continue
+            # A key neither inserted nor stored would be lost: the insert only skips keys
+            # that exist (a concurrent insert raises and the request is retried).
+            assert outcome != ingest.CREATED, "a new key that is not late is inserted"
+            row = stored[key]
             if outcome == ingest.OVERWRITTEN:
                 overwrites.append((row["id"], first[key]))
             outcomes[key] = (row["id"], outcome)
@@ -193,6 +190,12 @@ class FusionBillingUsage(models.Model):
             results.append((by_id[usage_id], ingest.REPLAYED if key in seen else outcome))
             seen.add(key)
         return results, {}
+
+    @staticmethod
+    def _verdict(stored, push):
+        """``engine.ingest.judge_key`` on the row stored under the push's key, if any."""
+        row = stored.get((push.external_subscription_id, push.transaction_id))
+        return ingest.judge_key(row and row["stored"], push, row and row["policy"])
 
     def _insert_new(self, service, pushes, lookups):
         """INSERT ... ON CONFLICT DO NOTHING; return ``{key: id}`` of the rows created."""

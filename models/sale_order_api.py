@@ -99,11 +99,8 @@ class SaleOrder(models.Model):
 
     def _fc_api_status(self, today):
         self.ensure_one()
-        if self.state == "cancel" or (self.end_date and self.end_date < today):
-            return "terminated"
-        if self.start_date and self.start_date > today:
-            return "pending"
-        return "active"
+        return serializers.subscription_status(
+            self.state == "cancel", self.start_date or None, self.end_date or None, today)
 
     def _fc_api_values(self, today):
         """What ``engine.serializers.subscription`` needs."""

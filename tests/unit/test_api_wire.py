@@ -9,6 +9,7 @@ import pytest
 
 from engine import api_input, serializers, wire
 from engine.errors import ValidationFailure
+from engine.money import to_cents
 from engine.rating import Charge, rate
 
 CREATED = datetime(2026, 11, 24, 10, 30, 15)
@@ -101,7 +102,8 @@ def test_plan_with_charges_in_cents_and_decimal_strings():
         "created_at": CREATED})
     plan = serializers.plan({
         "lago_id": "p-1", "name": "Pro", "code": "pro", "period_unit": "month",
-        "period_value": 3, "amount": "49.995", "currency": "CAD", "created_at": CREATED,
+        "period_value": 3, "amount_cents": to_cents("49.995"), "currency": "CAD",
+        "created_at": CREATED,
     }, [charge])
     assert (plan["interval"], plan["amount_cents"]) == ("quarterly", 5000)
     assert plan["charges"][0]["properties"] == {"amount": "0.02"}
@@ -135,3 +137,21 @@ def test_paths_and_prefixes():
     assert wire.in_api("/api/billing/api/v1/events") and not wire.in_api("/api/billingx")
     assert wire.method_not_allowed()["status"] == 405
     assert wire.payload_too_large(10)["code"] == "payload_too_large"
+
+
+@pytest.mark.parametrize(("start", "end", "cancelled", "status"), [
+    (date(2026, 11, 1), None, False, "active"),
+    (date(2026, 12, 1), None, False, "pending"),
+    (date(2026, 11, 1), date(2026, 11, 24), False, "active"),  # its last day
+    (date(2026, 11, 1), date(2026, 11, 23), False, "terminated"),
+    (date(2026, 11, 1), None, True, "terminated"),
+])
+def test_subscription_status(start, end, cancelled, status):
+    assert serializers.subscription_status(cancelled, start, end, date(2026, 11, 24)) == status
+
+
+def test_lago_filters_map_back_to_odoo_values():
+    assert sorted(serializers.odoo_values(serializers.PAYMENT_STATUS, "succeeded")) == [
+        "in_payment", "paid", "reversed"]
+    assert serializers.odoo_values(serializers.INVOICE_STATUS, "finalized") == ["posted"]
+    assert serializers.odoo_values(serializers.PAYMENT_STATUS, "failed") == []
