@@ -19,4 +19,5 @@ if importlib.util.find_spec("odoo") is not None:
         test_usage_ingest,
         test_usage_rating,
         test_usage_shadow,
+        test_webhooks,
     )
