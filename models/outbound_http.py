@@ -4,8 +4,10 @@
 explicit connect and read timeouts, no redirects (a redirect could lead a webhook to an
 address the endpoint check refused), and an answer that never raises."""
 
+import os
 import threading
 import time
+import urllib.request
 from typing import NamedTuple
 
 import requests
@@ -33,6 +35,10 @@ def session():
         adapter = HTTPAdapter(pool_connections=8, pool_maxsize=8, max_retries=0)
         current.mount("https://", adapter)
         current.mount("http://", adapter)
+        # requests reads the proxy variables (all of os.environ) on every request unless
+        # told not to; when none is set there is nothing to honour.
+        current.trust_env = bool(urllib.request.getproxies_environment()) or any(
+            os.environ.get(name) for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"))
         _local.session = current
     return current
 
@@ -51,17 +57,22 @@ def post(url, data, headers, connect_timeout, read_timeout):
         try:
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) <= MAX_BODY_READ:
-                text = response.text
+                raw = response.content
             else:
-                text = response.raw.read(MAX_BODY_READ, decode_content=True).decode(
-                    "utf-8", "replace")
+                raw = response.raw.read(MAX_BODY_READ, decode_content=True)
+            # Not response.text: guessing the charset of every answer costs more than
+            # the request; the excerpt is for people, a replaced byte does no harm.
+            text = raw.decode("utf-8", "replace")
         finally:
             response.close()
         return Answer(response.status_code, text, response.headers.get("Retry-After"),
-                      _elapsed(start), None)
+                      _milliseconds(start, time.perf_counter()), None)
     except requests.RequestException as error:
-        return Answer(None, "", None, _elapsed(start), f"{type(error).__name__}: {error}")
+        return Answer(None, "", None, _milliseconds(start, time.perf_counter()),
+                      f"{type(error).__name__}: {error}")
 
 
-def _elapsed(start):
-    return int((time.perf_counter() - start) * 1000)
+def _milliseconds(start, end):
+    # Bounded: a clock frozen by a test between the two readings must not overflow the
+    # column.
+    return max(0, min(int((end - start) * 1000), 2**31 - 1))
