@@ -62,19 +62,18 @@ def _judge_table(rows, table, key_column, parse, outcome):
         try:
             record = parse(row)
         except RowError as error:
-            verdict.fail(str(error), type(error).__name__)
+            verdict.fail(str(error), error)
             verdicts.append(verdict)
             continue
         verdict.record = record
-        if verdict.key in seen:
-            verdict.fail(f"{key_column} {key!r} appears more than once in {table}: "
-                         "only the first row is imported", "RowError")
-        else:
+        try:
+            if verdict.key in seen:
+                raise RowError("duplicate_id", f"{key_column} {key!r} appears more than once "
+                                               f"in {table}: only the first row is imported")
             seen.add(verdict.key)
-            try:
-                outcome(verdict)
-            except RowError as error:
-                verdict.fail(str(error), type(error).__name__)
+            outcome(verdict)
+        except RowError as error:
+            verdict.fail(str(error), error)
         verdicts.append(verdict)
     return verdicts
 

@@ -100,9 +100,19 @@ class Verdict:
     record: object = None
     price: object = None
     notes: list = field(default_factory=list)
+    error: BaseException | None = None
+    record_name: str | None = None
 
-    def fail(self, reason, error_type):
-        self.outcome, self.reason, self.error_type = FAILED, reason, error_type
+    def fail(self, reason, error):
+        """Fail the row: **M4**, the exception's type is kept with the reason, and the
+        exception itself (with its traceback) for the log.
+
+        :param str reason: shown to the administrator
+        :param BaseException error: what failed the row
+        """
+        self.outcome, self.reason = FAILED, reason
+        self.error_type, self.error = type(error).__name__, error
+        self.record_name = None
 
 
 # === FIELD RULES === #

@@ -6,7 +6,10 @@ from . import (
     account_move_line,
     fusion_billing_account_link,
     fusion_billing_account_link_api,
+    fusion_billing_account_link_import,
     fusion_billing_charge,
+    fusion_billing_import_run,
+    fusion_billing_import_run_apply,
     fusion_billing_metric,
     fusion_billing_rated_usage,
     fusion_billing_reconciliation,
@@ -19,6 +22,7 @@ from . import (
     res_partner,
     sale_order,
     sale_order_api,
+    sale_order_import,
     sale_order_usage,
     sale_subscription_plan,
 )
