@@ -134,7 +134,9 @@ def _connect_message(env, parts, error, password):
 
 def _first_line(error, password):
     """The first line of a driver error, with the password masked should it appear."""
-    text = (getattr(error, "pgerror", None) or str(error) or type(error).__name__).strip()
+    diag = getattr(error, "diag", None)
+    text = (getattr(diag, "message_primary", None) or str(error)
+            or type(error).__name__).strip()
     text = text.splitlines()[0] if text else type(error).__name__
     if password:
         text = text.replace(password, "******")
