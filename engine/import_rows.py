@@ -19,7 +19,7 @@ Rules that reviews asked for by name:
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from .errors import EngineError, ValidationFailure
 from .money import ZERO, to_decimal
@@ -177,8 +177,10 @@ def day(value, name):
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
-        return value if type(value) is date else value.date()
+        return value
     try:
         return date.fromisoformat(str(value).strip()[:10])
     except ValueError:

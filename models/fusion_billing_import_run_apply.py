@@ -52,12 +52,13 @@ class FusionBillingImportRun(models.Model):
     _inherit = "fusion.billing.import.run"
 
     @api.model
-    def _fc_import(self, service, source, *, dry_run, source_type, source_label):
+    def _fc_import(self, service, source, *, dry_run, source_type, source_label, user=None):
         """Judge and import the rows of ``source`` into ``service``; record the run.
 
         :param service: the app the rows belong to
         :param dict source: table -> list of row dicts (``engine.import_source``)
         :param bool dry_run: whether to roll everything back (only the run is kept)
+        :param user: who runs it (the current user by default)
         :return: the run, with one line per source row
         :rtype: fusion.billing.import.run
         """
@@ -75,7 +76,8 @@ class FusionBillingImportRun(models.Model):
         else:
             state.apply(verdicts)
         run = self._fc_record(service, verdicts, dry_run=dry_run, source_type=source_type,
-                              source_label=source_label, duration=time.monotonic() - started)
+                              source_label=source_label, duration=time.monotonic() - started,
+                              user_id=(user or self.env.user).id)
         run._fc_log(verdicts)
         return run
 

@@ -92,10 +92,13 @@ class FusionBillingImportWizard(models.TransientModel):
         open the run's record."""
         self.ensure_one()
         source, label = self._read_source()
-        run = self.env["fusion.billing.import.run"]._fc_import(
-            self.service_id, source, dry_run=self.dry_run, source_type=self.source_type,
-            source_label=label,
-        )
+        # Billing Administrators (the only ones with access to this wizard) import
+        # partners, subscriptions and payment tokens they could not create one by one;
+        # the run records who they are.
+        run = self.env["fusion.billing.import.run"].sudo()._fc_import(
+            self.service_id.sudo(), source, dry_run=self.dry_run, source_type=self.source_type,
+            source_label=label, user=self.env.user,
+        ).sudo(False)
         self.sudo().source_password_sealed = False
         return {
             "type": "ir.actions.act_window",
