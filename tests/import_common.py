@@ -66,6 +66,8 @@ class _FakeStripe(BaseHTTPRequestHandler):
 
     cards = {}
 
+    disable_nagle_algorithm = True  # headers and body in one round trip
+
     def do_GET(self):  # noqa: N802 - BaseHTTPRequestHandler's name
         pm_id = self.path.rstrip("/").rsplit("/", 1)[-1]
         if self.headers.get("Authorization") != f"Bearer {STRIPE_KEY}":
