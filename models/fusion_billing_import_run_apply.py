@@ -47,10 +47,6 @@ QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosub
          "mail_notrack": True}
 
 
-class _DryRunRollback(Exception):
-    """Raised at the end of a dry run to roll its savepoint back."""
-
-
 class FusionBillingImportRun(models.Model):
     _inherit = "fusion.billing.import.run"
 
@@ -70,12 +66,11 @@ class FusionBillingImportRun(models.Model):
         verdicts = judge(source, state.catalogue, state.links,
                          {key: state.known(order) for key, order in state.orders.items()})
         if dry_run:
+            savepoint = self.env.cr.savepoint()
             try:
-                with self.env.cr.savepoint():
-                    state.apply(verdicts)
-                    raise _DryRunRollback
-            except _DryRunRollback:
-                pass
+                state.apply(verdicts)
+            finally:
+                savepoint.close(rollback=True)  # a dry run writes nothing
         else:
             state.apply(verdicts)
         run = self._fc_record(service, verdicts, dry_run=dry_run, source_type=source_type,

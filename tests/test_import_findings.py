@@ -121,7 +121,7 @@ class TestImportFindings(ImportCommon):
 
         def refuse_one(self_, vals_list):
             if any(vals.get("x_fc_external_id") == "sub_3" for vals in vals_list):
-                raise ValidationError("the order of sub_3 is refused")
+                raise ValidationError(self_.env._("the order of sub_3 is refused"))
             return create(self_, vals_list)
 
         with patch.object(SaleOrder, "create", refuse_one), \
