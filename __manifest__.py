@@ -17,9 +17,10 @@
         "sale_management",
         "payment_stripe",
     ],
-    # Only the standard library and Odoo's own dependencies are imported: engine/ is
-    # plain Python (decimal, hashlib, hmac, secrets, zoneinfo) by design.
-    "external_dependencies": {"python": []},
+    # engine/ is plain Python (decimal, hashlib, hmac, secrets, zoneinfo) by design. The
+    # import wizard reads Stripe cards with Stripe's own library (tools/odoo-tier.sh
+    # installs it into Odoo's interpreter); psycopg2 and cryptography are Odoo's own.
+    "external_dependencies": {"python": ["stripe"]},
     "data": [
         "security/fusion_billing_groups.xml",
         "security/ir.model.access.csv",
@@ -38,6 +39,8 @@
         "views/sale_subscription_plan_views.xml",
         "views/sale_order_views.xml",
         "wizard/fusion_billing_key_wizard_views.xml",
+        "views/fusion_billing_import_run_views.xml",
+        "wizard/fusion_billing_import_wizard_views.xml",
         "views/fusion_billing_menus.xml",
     ],
     "demo": [

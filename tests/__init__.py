@@ -12,6 +12,8 @@ if importlib.util.find_spec("odoo") is not None:
         test_api_clients,
         test_catalogue,
         test_constraints,
+        test_import_findings,
+        test_import_wizard,
         test_neutralize,
         test_security,
         test_service_keys,

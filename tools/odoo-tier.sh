@@ -15,6 +15,9 @@ log=${FCB_ODOO_LOG:-/tmp/fcb-odoo-tier.log}
 # shellcheck source=lib/pg-cluster.sh
 . "$repo/tools/lib/pg-cluster.sh"
 odoo_workspace fcb-odoo-tier "$repo"
+# shellcheck source=lib/odoo-python.sh
+. "$repo/tools/lib/odoo-python.sh"
+odoo_python_deps "$odoo_bin" "$repo"
 
 # The official Lago clients the API tests play: Python in the project's .venv (made by
 # tools/test.sh), JavaScript with the machine's Node from tests/clients/package-lock.json.
