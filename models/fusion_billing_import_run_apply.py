@@ -33,6 +33,7 @@ from ..engine.import_rows import (
     card_details,
 )
 from ..engine.import_source import counts
+from .fusion_billing_webhook import WEBHOOKS_MUTED
 
 _logger = logging.getLogger(__name__)
 
@@ -43,8 +44,10 @@ STRIPE_TIMEOUT = 10
 # Cards read from Stripe at once (well under Stripe's rate limit of 100 requests a second).
 STRIPE_WORKERS = 8
 # Quiet writes: the run record is the trace of an import, not 10,000 chatter messages.
+# The import mirrors the app's own book into Odoo: no chatter noise, and no webhook
+# (a customer.created for each of its own customers is no news to the app).
 QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True,
-         "mail_notrack": True}
+         "mail_notrack": True, WEBHOOKS_MUTED: True}
 
 
 class FusionBillingImportRun(models.Model):

@@ -208,6 +208,9 @@ class TestImportWizard(ImportCommon):
         self.assertEqual(sub_1.plan_id, self.pro)
         self.assertEqual(str(sub_1.next_invoice_date), "2026-12-01",
                          "the app billed November; Odoo bills from December")
+        self.assertFalse(
+            self.env["fusion.billing.webhook"].search([("service_id", "=", self.service.id)]),
+            "the app's own book coming in is no news to the app: no webhook")
 
     def test_the_result_downloads_as_csv(self):
         self._seed(CUSTOMERS, PLANS, [*SUBSCRIPTIONS, _sub(id="=HYPERLINK()", billing_cycle="x")])
