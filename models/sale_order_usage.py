@@ -18,6 +18,7 @@ from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import SQL
 
+from ..engine import messages
 from ..engine import usage as usage_rules
 from ..engine.errors import ValidationFailure
 from ..engine.money import decimal_str
@@ -43,6 +44,20 @@ class SaleOrder(models.Model):
         string="Current Usage", compute="_compute_x_fc_current_usage", sanitize=False,
         help="The open period's usage so far, rated with the plan's charges.",
     )
+    x_fc_current_amount = fields.Monetary(
+        string="Usage So Far", compute="_compute_x_fc_current_amount",
+        help="What the open period's usage costs so far (before taxes).",
+    )
+
+    def _compute_x_fc_current_amount(self):
+        for order in self:
+            amount = 0.0
+            if order.x_fc_service_id and order.x_fc_plan_id and order.start_date:
+                try:
+                    amount = float(order._fc_current_usage()["total"])
+                except ValidationFailure:
+                    amount = 0.0
+            order.x_fc_current_amount = amount
 
     def _compute_x_fc_current_usage(self):
         for order in self:
@@ -52,7 +67,7 @@ class SaleOrder(models.Model):
             try:
                 usage = order._fc_current_usage()
             except ValidationFailure as failure:
-                order.x_fc_current_usage = escape("; ".join(failure.lines()))
+                order.x_fc_current_usage = escape("; ".join(messages.sentences(failure)))
                 continue
             order.x_fc_current_usage = order._fc_usage_table(usage)
 
@@ -262,7 +277,8 @@ class SaleOrder(models.Model):
 
     def _fc_reconcile(self, start, last_day, charges, total):
         """Shadow: Odoo's amounts of a period, per metric and in total, for the dual run."""
-        Reconciliation = self.env["fusion.billing.reconciliation"]
+        # The system writes the evidence: Billing Users only read it.
+        Reconciliation = self.env["fusion.billing.reconciliation"].sudo()
         lines = [(metric, rating.amount) for _charge, metric, rating in charges]
         lines.append((self.env["fusion.billing.metric"], total))
         for metric, amount in lines:
