@@ -224,6 +224,8 @@ class FusionBillingCharge(models.Model):
         if "properties" not in vals:
             return
         properties = vals.pop("properties")
+        if properties is None:
+            return
         if set(PRICING_FIELDS) & set(vals):
             raise UserError(self.env._(
                 "Give a charge's pricing either as Lago properties or as its fields, "
