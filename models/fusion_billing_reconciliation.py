@@ -43,9 +43,8 @@ class FusionBillingReconciliation(models.Model):
     )
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
-    odoo_amount = fields.Monetary(string="Odoo Amount", tracking=True)
-    app_amount = fields.Monetary(
-        string="App Amount", tracking=True, help="Empty until the app reports it.")
+    odoo_amount = fields.Monetary(tracking=True)
+    app_amount = fields.Monetary(tracking=True, help="Empty until the app reports it.")
     app_reported = fields.Boolean(
         string="Reported by the App", tracking=True,
         help="Set when the app has reported its amount.")

@@ -162,7 +162,7 @@ class TestSecretsAndEvidence(FusionBillingCommon):
         line = self._line().with_user(self.billing_manager)
         line.write({"app_amount": 119.5, "app_reported": True})
         self.assertEqual(line.state, "mismatch")
-        tracked = line.message_ids.tracking_value_ids.field_id.mapped("name")
+        tracked = line.sudo().message_ids.tracking_value_ids.field_id.mapped("name")
         self.assertIn("app_amount", tracked)
         with self.assertRaises(UserError):
             line.write({"partner_id": self.env["res.partner"].create({"name": "X"}).id})

@@ -13,7 +13,7 @@ function pick(field, text) {
         },
         {
             content: `choose ${text}`,
-            trigger: `.o-autocomplete--dropdown-menu a:contains("${text}")`,
+            trigger: `.o-autocomplete--dropdown-menu li:not(.o_m2o_dropdown_option) a:contains("${text}")`,
             run: "click",
         },
     ];
