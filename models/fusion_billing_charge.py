@@ -52,7 +52,11 @@ class FusionBillingCharge(models.Model):
         ondelete="restrict", check_company=True,
     )
     service_id = fields.Many2one(related="metric_id.service_id", store=True, index=True)
-    company_id = fields.Many2one(related="metric_id.company_id", store=True, index=True)
+    # The metric's company; before a metric is chosen (a new charge in the form), the
+    # plan's or the current one, so the metric and product lists offer that company's.
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_company_id", store=True, index=True,
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     charge_model = fields.Selection(CHARGE_MODELS, required=True, default="standard")
     # The pricing as the form edits it; ``properties`` is derived from these fields.
@@ -135,6 +139,13 @@ class FusionBillingCharge(models.Model):
                 )
             else:
                 charge.display_name = charge.metric_id.name or self.env._("New Usage Charge")
+
+    @api.depends("metric_id.company_id", "plan_id.company_id")
+    def _compute_company_id(self):
+        for charge in self:
+            charge.company_id = (
+                charge.metric_id.company_id or charge.plan_id.company_id or self.env.company
+            )
 
     @api.depends(
         "charge_model", *PRICING_FIELDS[:-1],

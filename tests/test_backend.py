@@ -160,9 +160,15 @@ class TestSecretsAndEvidence(FusionBillingCommon):
 
     def test_administrators_correct_amounts_and_the_chatter_records_it(self):
         line = self._line().with_user(self.billing_manager)
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # the line was written by the system, earlier
         line.write({"app_amount": 119.5, "app_reported": True})
         self.assertEqual(line.state, "mismatch")
-        tracked = line.sudo().message_ids.tracking_value_ids.field_id.mapped("name")
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking values are written at commit
+        tracked = self.env["mail.tracking.value"].search([
+            ("mail_message_id.model", "=", line._name), ("mail_message_id.res_id", "=", line.id),
+        ]).field_id.mapped("name")
         self.assertIn("app_amount", tracked)
         with self.assertRaises(UserError):
             line.write({"partner_id": self.env["res.partner"].create({"name": "X"}).id})
