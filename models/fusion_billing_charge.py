@@ -183,7 +183,7 @@ class FusionBillingCharge(models.Model):
             charge.preview_events = 1
 
     @api.depends("properties", "included_quantity", "preview_quantity", "preview_events",
-                 "currency_id", "metric_id.unit_name")
+                 "currency_id", "metric_id.unit_name", "pricing_problems")
     def _compute_preview_html(self):
         for charge in self:
             charge.preview_html = charge._fc_preview_table()
@@ -317,6 +317,9 @@ class FusionBillingCharge(models.Model):
         """The preview as a small table, every value escaped."""
         self.ensure_one()
         currency = self._fc_currency()
+        if self.pricing_problems:
+            return Markup("<p class='text-muted'>%s</p>") % self.env._(
+                "Fix the pricing problems above to see a preview.")
         try:
             result = self._fc_preview()
         except ValidationFailure as failure:

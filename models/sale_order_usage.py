@@ -23,6 +23,7 @@ from ..engine import usage as usage_rules
 from ..engine.errors import ValidationFailure
 from ..engine.money import decimal_str
 from ..engine.periods import local_date, local_midnight_utc
+from ..engine.pricing import words
 from ..engine.usage import MetricStats
 
 _logger = logging.getLogger(__name__)
@@ -76,8 +77,9 @@ class SaleOrder(models.Model):
         cell = Markup("<td class='text-end'>%s</td>")
         rows = Markup().join(
             Markup("<tr><td>%s</td>%s%s%s</tr>") % (
-                metric.name, cell % decimal_str(rating.units),
-                cell % decimal_str(rating.included_units),
+                metric.name,
+                cell % f"{words.quantity(rating.units)} {metric.unit_name or ''}".strip(),
+                cell % f"{words.quantity(rating.included_units)} {metric.unit_name or ''}".strip(),
                 cell % self.currency_id.format(float(rating.amount)),
             )
             for _charge, metric, rating in usage["charges"]
