@@ -43,6 +43,9 @@
         "demo/fusion_billing_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "fusion_centralize_billing/static/src/**/*.js",
+        ],
         "web.assets_tests": [
             "fusion_centralize_billing/static/tests/tours/*.js",
         ],

@@ -78,8 +78,8 @@ class SaleOrder(models.Model):
         rows = Markup().join(
             Markup("<tr><td>%s</td>%s%s%s</tr>") % (
                 metric.name,
-                cell % f"{words.quantity(rating.units)} {metric.unit_name or ''}".strip(),
-                cell % f"{words.quantity(rating.included_units)} {metric.unit_name or ''}".strip(),
+                cell % words.amount_of(rating.units, metric.unit_name),
+                cell % words.amount_of(rating.included_units, metric.unit_name),
                 cell % self.currency_id.format(float(rating.amount)),
             )
             for _charge, metric, rating in usage["charges"]
