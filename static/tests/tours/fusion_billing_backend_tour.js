@@ -95,7 +95,7 @@ registry.category("web_tour.tours").add("fusion_billing_backend_tour", {
         },
         {
             content: "Leave the quantity",
-            trigger: 'div[name="charge_model"]',
+            trigger: 'div[name="pricing_summary"]',
             run: "click",
         },
         {
