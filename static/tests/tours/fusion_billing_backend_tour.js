@@ -89,6 +89,15 @@ registry.category("web_tour.tours").add("fusion_billing_backend_tour", {
             run: "edit 0.5",
         },
         {
+            content: "Leave the tier",
+            trigger: 'div[name="pricing_summary"]',
+            run: "click",
+        },
+        {
+            content: "The form has read both tiers",
+            trigger: 'div[name="pricing_summary"]:contains("over 10 calls"):contains("0.50 per call")',
+        },
+        {
             content: "Type a quantity to preview",
             trigger: 'div[name="preview_quantity"] input',
             run: "edit 15",
