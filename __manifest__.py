@@ -26,6 +26,7 @@
         "security/fusion_billing_rules.xml",
         "data/fusion_billing_cron.xml",
         "views/fusion_billing_service_views.xml",
+        "views/fusion_billing_service_webhook_views.xml",
         "views/fusion_billing_service_key_views.xml",
         "views/fusion_billing_account_link_views.xml",
         "views/fusion_billing_metric_views.xml",

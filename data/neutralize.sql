@@ -10,7 +10,7 @@ UPDATE fusion_billing_service_key
        revoked_date = NOW() AT TIME ZONE 'UTC'
  WHERE state = 'active';
 UPDATE fusion_billing_webhook
-   SET state = 'dead',
+   SET state = 'held',
        last_error = 'Held: database neutralized'
  WHERE state IN ('pending', 'retrying');
 UPDATE sale_order

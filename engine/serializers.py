@@ -349,6 +349,66 @@ def invoice(values, with_fees=False):
     return body
 
 
+def credit_note(values):
+    """Lago's CreditNoteObject, for a native credit note (a reversal of an invoice).
+
+    :param dict values: lago_id, sequential_id, number, invoice values (``invoice``:
+        lago_id and number), issuing_date, reason, currency, total/taxes/fees amount
+        cents, created_at, updated_at, fees (as in ``invoice``)
+    """
+    total = values["total_amount_cents"]
+    return {
+        "lago_id": values["lago_id"],
+        "billing_entity_code": None,
+        "sequential_id": values.get("sequential_id"),
+        "number": values.get("number"),
+        "lago_invoice_id": values.get("lago_invoice_id"),
+        "invoice_number": values.get("invoice_number"),
+        "issuing_date": iso(values.get("issuing_date")),
+        # Odoo's credit note reduces what is due on the invoice (or is refunded through
+        # a payment): Lago's credit, not yet consumed.
+        "credit_status": "available",
+        "refund_status": None,
+        "reason": "other",
+        "description": values.get("description"),
+        "currency": values["currency"],
+        "total_amount_cents": total,
+        "taxes_amount_cents": values["taxes_amount_cents"],
+        "taxes_rate": None,
+        "sub_total_excluding_taxes_amount_cents": values["fees_amount_cents"],
+        "balance_amount_cents": total,
+        "credit_amount_cents": total,
+        "refund_amount_cents": 0,
+        "coupons_adjustment_amount_cents": 0,
+        "created_at": iso(values["created_at"]),
+        "updated_at": iso(values.get("updated_at") or values["created_at"]),
+        "file_url": values.get("file_url"),
+        "items": [{
+            "lago_id": fee["lago_id"],
+            "amount_cents": fee["amount_cents"],
+            "amount_currency": values["currency"],
+            "fee": {"lago_id": fee["lago_id"], "units": fee["units"],
+                    "item": {"type": "charge", "name": fee["name"]}},
+        } for fee in values.get("fees", ())],
+        "applied_taxes": [],
+    }
+
+
+def payment_error(invoice_values, provider_customer_id, message):
+    """Lago's ``payment_provider_invoice_payment_error`` object of
+    ``invoice.payment_failure``."""
+    customer_values = invoice_values.get("customer") or {}
+    return {
+        "lago_invoice_id": invoice_values["lago_id"],
+        "lago_customer_id": customer_values.get("lago_id"),
+        "external_customer_id": customer_values.get("external_id"),
+        "provider_customer_id": provider_customer_id,
+        "payment_provider": "stripe",
+        "payment_provider_code": "stripe",
+        "provider_error": {"message": message, "error_code": None},
+    }
+
+
 def page_meta(page, per_page, total):
     """Lago's ``meta`` of a list. :rtype: dict"""
     pages = max(1, -(-total // per_page))

@@ -54,7 +54,7 @@ class AccountMove(models.Model):
             "number": self.name if self.name and self.name != "/" else None,
             "issuing_date": self.invoice_date, "payment_due_date": self.invoice_date_due,
             "status": serializers.INVOICE_STATUS.get(self.state, "draft"),
-            "payment_status": serializers.PAYMENT_STATUS.get(self.payment_state, "pending"),
+            "payment_status": self._fc_payment_status(),
             "invoice_type": "credit" if self.move_type == "out_refund" else "subscription",
             "currency": self.currency_id.name,
             "fees_amount_cents": cents(self.amount_untaxed),

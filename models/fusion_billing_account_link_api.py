@@ -4,6 +4,7 @@
 
 from odoo import api, models
 
+from ..engine import serializers
 from ..engine.errors import NotFound, ValidationFailure
 
 # API customer field -> res.partner field (country is resolved separately).
@@ -111,3 +112,25 @@ class FusionBillingAccountLink(models.Model):
         urls = partner.with_context(signup_valid=True)._get_signup_url_for_action(
             url="/my/invoices")
         return urls[partner.id]
+
+
+class FusionBillingAccountLinkWebhooks(models.Model):
+    """customer.created when a service gets a customer, customer.updated when what the
+    API shows of it changes (its partner's fields)."""
+
+    _inherit = "fusion.billing.account.link"
+
+    def _fc_webhook_object(self):
+        self.ensure_one()
+        return "customer", serializers.customer(self._fc_api_values())
+
+    def _fc_webhook_enqueue(self, event_type):
+        Webhook = self.env["fusion.billing.webhook"]
+        for link in self:
+            Webhook._fc_enqueue(link.service_id, event_type, link)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        links = super().create(vals_list)
+        links._fc_webhook_enqueue("customer.created")
+        return links

@@ -21,4 +21,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_usage_ingest,
         test_usage_rating,
         test_usage_shadow,
+        test_webhook_concurrency,
+        test_webhook_events,
+        test_webhooks,
     )

@@ -30,5 +30,5 @@ class TestNeutralize(FusionBillingCommon):
         self.assertFalse(self.service.webhook_secret)
         self.assertEqual(self.service.key_ids.state, "revoked")
         self.assertFalse(self.env["fusion.billing.service.key"]._authenticate(clear))
-        self.assertEqual(hook.state, "dead")
+        self.assertEqual(hook.state, "held")
         self.assertTrue(order.x_fc_shadow)

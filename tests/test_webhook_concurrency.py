@@ -1,0 +1,81 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+"""Two drains at once, as two Odoo servers run the cron: real cursors in two threads,
+committed rows, and a receiver that counts what arrives."""
+
+import threading
+
+from odoo import SUPERUSER_ID, api
+from odoo.orm.environments import Transaction
+from odoo.tests import TransactionCase, tagged
+
+from .webhook_common import ALLOW_PRIVATE, LoopbackRequests
+from .webhook_receiver import Receiver
+
+CODE = "fcb_webhook_conc"
+WEBHOOKS = 60
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookConcurrency(LoopbackRequests, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.receiver = Receiver().start()
+        cls.addClassCleanup(cls.receiver.stop)
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            cls.previous_param = env["ir.config_parameter"].get_param(ALLOW_PRIVATE)
+            env["ir.config_parameter"].set_param(ALLOW_PRIVATE, "1")
+            service = env["fusion.billing.service"].create({
+                "name": "Concurrent drains", "code": CODE, "mode": "live",
+                "webhook_url": cls.receiver.url,
+            })
+            Webhook = env["fusion.billing.webhook"]
+            for index in range(WEBHOOKS):
+                Webhook._fc_enqueue(service, "webhook.test", Webhook, object_type="webhook_test",
+                                    obj={"index": index})
+            cls.service_id = service.id
+        cls.addClassCleanup(cls._delete_committed)
+
+    @classmethod
+    def _delete_committed(cls):
+        with cls.registry.cursor() as cr:
+            cr.execute("DELETE FROM fusion_billing_webhook WHERE service_id = %s",
+                       [cls.service_id])
+            cr.execute("DELETE FROM fusion_billing_service WHERE id = %s", [cls.service_id])
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ir.config_parameter"].set_param(ALLOW_PRIVATE, cls.previous_param or False)
+
+    def test_two_drains_at_once_send_every_webhook_exactly_once(self):
+        barrier = threading.Barrier(2)
+        counts, errors = [0, 0], []
+
+        def drain(index):
+            try:
+                with self.registry.cursor() as cr:
+                    # The test runner holds the registry lock: give the cursor its
+                    # transaction directly instead of looking the registry up by name.
+                    cr.transaction = Transaction(self.registry)
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    barrier.wait(timeout=10)
+                    counts[index] = env["fusion.billing.webhook"]._fc_drain(commit=cr.commit)
+            except Exception as error:  # noqa: BLE001 - reported to the test below
+                errors.append(error)
+
+        threads = [threading.Thread(target=drain, args=(index,)) for index in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual(errors, [])
+
+        ids = self.receiver.ids()
+        self.assertEqual(len(ids), WEBHOOKS, "every webhook arrived")
+        self.assertEqual(len(set(ids)), WEBHOOKS, "none arrived twice")
+        self.assertEqual(sum(counts), WEBHOOKS)
+        self.assertTrue(all(counts), f"both drains worked: {counts}")
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT state, COUNT(*), SUM(attempt_count) FROM fusion_billing_webhook"
+                       " WHERE service_id = %s GROUP BY state", [self.service_id])
+            self.assertEqual(cr.fetchall(), [("succeeded", WEBHOOKS, WEBHOOKS)])
