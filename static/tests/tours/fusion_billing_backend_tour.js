@@ -28,7 +28,7 @@ function tierCell(row, field, value) {
         },
         {
             content: `tier ${row + 1}: ${field} = ${value}`,
-            trigger: `div[name="tier_ids"] .o_selected_row div[name="${field}"] input`,
+            trigger: `div[name="tier_ids"] .o_data_row:nth-child(${row + 1}).o_selected_row div[name="${field}"] input`,
             run: `edit ${value}`,
         },
     ];
@@ -80,12 +80,12 @@ registry.category("web_tour.tours").add("fusion_billing_backend_tour", {
         },
         {
             content: "tier 2: from 10",
-            trigger: 'div[name="tier_ids"] .o_selected_row div[name="from_value"] input',
+            trigger: 'div[name="tier_ids"] .o_data_row:nth-child(2).o_selected_row div[name="from_value"] input',
             run: "edit 10",
         },
         {
             content: "tier 2: 0.50 per unit",
-            trigger: 'div[name="tier_ids"] .o_selected_row div[name="per_unit_amount"] input',
+            trigger: 'div[name="tier_ids"] .o_data_row:nth-child(2).o_selected_row div[name="per_unit_amount"] input',
             run: "edit 0.5",
         },
         {
