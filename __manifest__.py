@@ -4,7 +4,7 @@
     "name": "Fusion Centralized Billing",
     "summary": "Metered billing, a Lago-shaped API and signed webhooks for every "
     "NexaSystems service, on native Odoo subscriptions",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "author": "NexaSystems",
     "maintainers": ["nexasystems"],
@@ -46,5 +46,13 @@
     "demo": [
         "demo/fusion_billing_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "fusion_centralize_billing/static/src/**/*.js",
+        ],
+        "web.assets_tests": [
+            "fusion_centralize_billing/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
 }

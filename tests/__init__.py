@@ -10,6 +10,8 @@ if importlib.util.find_spec("odoo") is not None:
         test_api,
         test_api_auth,
         test_api_clients,
+        test_backend,
+        test_backend_tour,
         test_catalogue,
         test_constraints,
         test_import_findings,

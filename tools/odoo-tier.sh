@@ -28,6 +28,12 @@ if ! command -v npm >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 fi
 npm ci --prefix "$repo/tests/clients" --silent --no-audit --no-fund
+# The back-end tour runs in a real browser; Odoo looks for google-chrome or chromium. A
+# missing browser fails the tour's test (it is never skipped), so install Debian's.
+if ! command -v chromium >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1; then
+    echo "odoo tier: installing chromium with apt"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 
 echo "odoo tier: $("$odoo_bin" --version 2>/dev/null | tail -n 1), PostgreSQL on 127.0.0.1:$pg_port"
 set +e
