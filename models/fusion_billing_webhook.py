@@ -77,8 +77,10 @@ class FusionBillingWebhook(models.Model):
     _attempt_count_positive = models.Constraint(
         "CHECK(attempt_count >= 0)", "The attempt count cannot be negative."
     )
-    # The drain cron picks due rows in order.
-    _due_idx = models.Index("(next_attempt_date) WHERE state IN ('pending', 'retrying')")
+    # The drain cron takes the first due rows in (next attempt, id) order: with both
+    # columns indexed it reads only the rows it leases, however long the queue.
+    _due_order_idx = models.Index(
+        "(next_attempt_date, id) WHERE state IN ('pending', 'retrying')")
 
     @api.depends("event_type", "service_id")
     def _compute_display_name(self):

@@ -4,7 +4,6 @@
 
 import logging
 import socket
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC
 
 from psycopg2.errors import LockNotAvailable, SerializationFailure
@@ -22,11 +21,7 @@ _logger = logging.getLogger(__name__)
 # time the batch can take, so another server's drain leaves it alone until then, and a
 # drain that dies mid-batch hands it back when the lease ends (at least once, never
 # twice at once).
-CLAIM_BATCH = 20
-# One sender thread per drain: it posts the next webhook while this thread records the
-# previous answer and commits, so the database work hides behind the network wait. More
-# senders only fight over the interpreter lock (measured: slower than one).
-SENDERS = 1
+CLAIM_BATCH = 50
 LEASE_SECONDS = CLAIM_BATCH * (webhooks.CONNECT_TIMEOUT + webhooks.READ_TIMEOUT) + 60
 # What recording an attempt changes on the webhook (the ORM cache forgets them).
 RECORDED_FIELDS = ["state", "attempt_count", "next_attempt_date", "last_attempt_date",
@@ -51,42 +46,26 @@ class FusionBillingWebhook(models.Model):
     def _fc_drain(self, commit, limit=None):
         """Deliver due webhooks until none is left (or ``limit`` were tried).
 
-        A claimed batch is posted by a sender thread, which only does HTTP; this thread
-        records each answer as it comes and commits after each webhook, so the database
-        work of one webhook overlaps the network wait of the next.
-
         :param commit: called after the claim and after each webhook (``cr.commit`` in
             the cron; tests on one transaction pass ``env.flush_all``)
         :return: the number of attempts made
         """
         context = _DrainContext(self.env)
         attempts = 0
-        with ThreadPoolExecutor(max_workers=SENDERS,
-                                thread_name_prefix="fcb-webhook-sender") as senders:
-            while limit is None or attempts < limit:
-                batch = self._fc_claim(
-                    min(CLAIM_BATCH, limit - attempts) if limit else CLAIM_BATCH)
+        while limit is None or attempts < limit:
+            batch = self._fc_claim(min(CLAIM_BATCH, limit - attempts) if limit else CLAIM_BATCH)
+            commit()
+            if not batch:
+                break
+            for row in batch:
+                now = fields.Datetime.now()
+                answer = _send(context.target(row["service_id"]), row, now, context.gone)
+                if answer is None:
+                    self._fc_release(row)  # the app said gone earlier in this drain
+                else:
+                    self._fc_record(row, now, answer, context)
+                    attempts += 1
                 commit()
-                if not batch:
-                    break
-                sending = {}
-                for row in batch:
-                    if context.disabled(row["service_id"]):
-                        self._fc_release(row)  # the app said gone in an earlier batch
-                        commit()
-                        continue
-                    now = fields.Datetime.now()
-                    sending[senders.submit(_send, context.target(row["service_id"]), row,
-                                           now, context.gone)] = (row, now)
-                for future in as_completed(sending):
-                    row, now = sending[future]
-                    answer = future.result()
-                    if answer is None:
-                        self._fc_release(row)  # the app said gone while it was queued
-                    else:
-                        self._fc_record(row, now, answer, context)
-                        attempts += 1
-                    commit()
         return attempts
 
     @api.model
@@ -187,7 +166,8 @@ class FusionBillingWebhook(models.Model):
 
 
 def _send(target, row, now, gone):
-    """One attempt over HTTP, in a sender thread: no database, no environment.
+    """One attempt over HTTP (no database: nothing is held open across the call but the
+    claimed row's lease).
 
     :param set gone: services whose app answered 410 Gone in this drain: not called again
     :return: the answer, or ``None`` when not sent
@@ -215,7 +195,7 @@ class _DrainContext:
     def __init__(self, env):
         self.env = env
         self.targets = {}
-        self.gone = set()  # services that answered 410 Gone (shared with the sender)
+        self.gone = set()  # services that answered 410 Gone in this drain
         self.allow_private = env["ir.config_parameter"].sudo().get_param(
             ALLOW_PRIVATE_PARAM) in ("1", "True", "true")
 
