@@ -91,16 +91,20 @@ def _standard(props, cash, unit):
     return f"{cash(props['amount'])} per {units(unit, 1)}"
 
 
+def _span(lower, upper, unit):
+    """The units a tier covers, in words ("over 10 up to 100 calls")."""
+    if lower is None:
+        return f"up to {amount_of(upper, unit)}" if upper is not None else "every unit"
+    if upper is None:
+        return f"over {amount_of(lower, unit)}"
+    return f"over {quantity(lower)} up to {amount_of(upper, unit)}"
+
+
 def _tiers(props, cash, unit, key):
     parts, lower = [], None
     for tier in props[key]:
         upper = tier["to_value"]
-        if lower is None:
-            span = f"up to {amount_of(upper, unit)}" if upper is not None else "every unit"
-        elif upper is None:
-            span = f"over {amount_of(lower, unit)}"
-        else:
-            span = f"over {quantity(lower)} up to {amount_of(upper, unit)}"
+        span = _span(lower, upper, unit)
         price = f"{cash(tier['per_unit_amount'])} per {units(unit, 1)}"
         if tier["flat_amount"]:
             price += f" plus {cash(tier['flat_amount'])}"
@@ -199,12 +203,7 @@ def _tier_lines(tiers, cash, unit):
     lines, lower = [], None
     for tier in tiers:
         upper = tier["to_value"]
-        if upper is None:
-            span = f"over {amount_of(lower, unit)}" if lower is not None else "every unit"
-        elif lower is None:
-            span = f"up to {amount_of(upper, unit)}"
-        else:
-            span = f"over {quantity(lower)} up to {amount_of(upper, unit)}"
+        span = _span(lower, upper, unit)
         words = f"{span}: {quantity(tier['units'])} x {cash(tier['per_unit_amount'])}"
         if Decimal(tier["flat_unit_amount"]):
             words += f" + {cash(tier['flat_unit_amount'])} flat"
