@@ -43,5 +43,10 @@
     "demo": [
         "demo/fusion_billing_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "fusion_centralize_billing/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
 }

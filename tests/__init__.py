@@ -10,6 +10,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_api,
         test_api_auth,
         test_api_clients,
+        test_billing_user_tour,
         test_catalogue,
         test_constraints,
         test_neutralize,

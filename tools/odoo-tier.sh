@@ -3,18 +3,23 @@
 # into a fresh database on a throwaway PostgreSQL cluster, runs
 # --test-tags /fusion_centralize_billing, and fails on any failed test or logged error.
 #
-# Needs an `odoo` executable for Odoo 19 on PATH (override with ODOO_BIN). PostgreSQL is
-# installed with apt when absent. The cluster listens on 127.0.0.1 only and is removed
-# at the end, whatever happens.
+# Needs an `odoo` executable for Odoo 19 on PATH (override with ODOO_BIN). PostgreSQL and
+# Chromium (for the tours) are installed with apt when absent. The cluster listens on
+# 127.0.0.1 only and is removed at the end, whatever happens, unless --keep is given:
+#   bash tools/odoo-tier.sh --keep   keeps the database and the cluster running, and prints
+#                                    how to run one test file against them with pytest-odoo
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 odoo_bin=${ODOO_BIN:-odoo}
+keep=0
+[ "${1:-}" = --keep ] && keep=1
 # The log outlives the run, for reading failures afterwards.
 log=${FCB_ODOO_LOG:-/tmp/fcb-odoo-tier.log}
 : > "$log"
 # shellcheck source=lib/pg-cluster.sh
 . "$repo/tools/lib/pg-cluster.sh"
 odoo_workspace fcb-odoo-tier "$repo"
+[ "$keep" = 0 ] || trap - EXIT
 
 # The official Lago clients the API tests play: Python in the project's .venv (made by
 # tools/test.sh), JavaScript with the machine's Node from tests/clients/package-lock.json.
@@ -25,6 +30,11 @@ if ! command -v npm >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 fi
 npm ci --prefix "$repo/tests/clients" --silent --no-audit --no-fund
+# The tours run in a real browser: Odoo's test runner finds Debian's chromium on PATH.
+if ! command -v chromium >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1; then
+    echo "odoo tier: installing Chromium with apt (for the tours)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 
 echo "odoo tier: $("$odoo_bin" --version 2>/dev/null | tail -n 1), PostgreSQL on 127.0.0.1:$pg_port"
 set +e
@@ -60,6 +70,7 @@ echo "odoo tier: $summary"
 passed=$((total - bad))
 [ "$passed" -ge 0 ] || passed=0
 echo "odoo: $passed passed, $bad failed"
+[ "$keep" = 0 ] || bash "$repo/tools/lib/pytest-odoo-loop.sh" "$work" "$pg_port" "$pg_user" "$pg_bin"
 if [ "$rc" -ne 0 ] || [ "$bad" -ne 0 ] || [ -s "$work/errors.log" ]; then
     exit 1
 fi
