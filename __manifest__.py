@@ -4,7 +4,7 @@
     "name": "Fusion Centralized Billing",
     "summary": "Metered billing, a Lago-shaped API and signed webhooks for every "
     "NexaSystems service, on native Odoo subscriptions",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "author": "NexaSystems",
     "maintainers": ["nexasystems"],
@@ -17,9 +17,10 @@
         "sale_management",
         "payment_stripe",
     ],
-    # Only the standard library and Odoo's own dependencies are imported: engine/ is
-    # plain Python (decimal, hashlib, hmac, secrets, zoneinfo) by design.
-    "external_dependencies": {"python": []},
+    # engine/ is plain Python (decimal, hashlib, hmac, secrets, zoneinfo) by design. The
+    # import wizard reads Stripe cards with Stripe's own library (tools/odoo-tier.sh
+    # installs it into Odoo's interpreter); psycopg2 and cryptography are Odoo's own.
+    "external_dependencies": {"python": ["stripe"]},
     "data": [
         "security/fusion_billing_groups.xml",
         "security/ir.model.access.csv",
@@ -38,14 +39,19 @@
         "views/sale_subscription_plan_views.xml",
         "views/sale_order_views.xml",
         "wizard/fusion_billing_key_wizard_views.xml",
+        "views/fusion_billing_import_run_views.xml",
+        "wizard/fusion_billing_import_wizard_views.xml",
         "views/fusion_billing_menus.xml",
     ],
     "demo": [
         "demo/fusion_billing_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "fusion_centralize_billing/static/src/**/*.js",
+        ],
         "web.assets_tests": [
-            "fusion_centralize_billing/static/tests/tours/**/*",
+            "fusion_centralize_billing/static/tests/tours/*.js",
         ],
     },
     "application": True,

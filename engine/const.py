@@ -12,6 +12,10 @@ VOLUME = "volume"
 PACKAGE = "package"
 PERCENTAGE = "percentage"
 CHARGE_MODELS = (STANDARD, GRADUATED, VOLUME, PACKAGE, PERCENTAGE)
+# The models priced by a list of tiers (``<model>_ranges``).
+RANGE_MODELS = (GRADUATED, VOLUME)
+# Decimal places the back end's pricing fields hold exactly (amounts, rates, bounds).
+FORM_DECIMALS = 6
 
 # Lago charge properties we deliberately do not implement. Accepting them silently would
 # bill differently from what the catalogue says, so they are refused with their own code.

@@ -76,11 +76,12 @@ class AccountMove(models.Model):
         return result
 
     def _compute_payment_state(self):
-        super()._compute_payment_state()
+        result = super()._compute_payment_state()
         # Compared with what the app was told at commit, not here: a reconciliation
         # recomputes the state several times on its way, and only the end counts.
         self.filtered(lambda m: m.x_fc_payment_status and m.move_type == "out_invoice")\
             ._fc_watch_payment_status()
+        return result
 
     def _fc_watch_payment_status(self):
         if not self:

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 
 from ..engine import catalogue, ingest
 from ..engine.errors import ValidationFailure
+from ..engine.pricing import words
 
 
 class FusionBillingMetric(models.Model):
@@ -65,6 +66,17 @@ class FusionBillingMetric(models.Model):
     _service_code_uniq = models.Constraint(
         "UNIQUE(service_id, code)", "A metric with this code already exists for this service."
     )
+
+    @api.depends("name", "unit_name")
+    def _compute_display_name(self):
+        # The unit beside the name ("Storage (GB)"), unless the name already says it:
+        # pivots and graphs group by metric, and a figure means nothing without its unit.
+        for metric in self:
+            name = metric.name or ""
+            unit = words.units(metric.unit_name) if metric.unit_name else ""
+            if unit and unit.lower() not in name.lower():
+                name = f"{name} ({unit})"
+            metric.display_name = name
 
     def _fc_rule(self):
         """What judging a push needs of this metric. :rtype: engine.ingest.MetricRule"""

@@ -21,6 +21,8 @@ class FusionBillingRatedUsage(models.Model):
 
     _name = "fusion.billing.rated.usage"
     _description = "Rated Usage"
+    _inherit = ["fusion.billing.per.metric.mixin"]
+    _fc_per_metric_fields = ("units", "included_units", "billable_units")
     _order = "period_start desc, subscription_id, sequence, id"
     _check_company_auto = True
 
@@ -38,6 +40,7 @@ class FusionBillingRatedUsage(models.Model):
         "fusion.billing.charge", required=True, ondelete="restrict", readonly=True,
     )
     metric_id = fields.Many2one(related="charge_id.metric_id", store=True)
+    unit_name = fields.Char(related="charge_id.metric_id.unit_name", string="Unit")
     period_start = fields.Date(required=True, readonly=True)
     period_end = fields.Date(required=True, readonly=True, help="Last day of the period.")
     units = fields.Float(digits=(20, 6), readonly=True)

@@ -47,9 +47,10 @@ class FusionBillingService(models.Model):
     webhook_secret = fields.Char(
         string="Webhook Signing Secret",
         copy=False,
+        readonly=True,
         groups=MANAGER_GROUP,
-        help="Signs every webhook (HMAC-SHA256). Give it to the app's developers; "
-        "regenerate it if it leaks.",
+        help="Signs every webhook (HMAC-SHA256). Copy it to the app's developers; "
+        "Regenerate Secret replaces it (and the chatter records it).",
     )
     reconciliation_tolerance = fields.Monetary(
         default=0.01,
@@ -86,6 +87,16 @@ class FusionBillingService(models.Model):
             if not vals.get("webhook_secret"):
                 vals["webhook_secret"] = keys.generate_webhook_secret()
         return super().create(vals_list)
+
+    def write(self, vals):
+        # The secret changes only through Regenerate Secret (which writes it as the
+        # system and posts in the chatter): a secret typed or sent in by a user, even an
+        # administrator, would leave no trace.
+        if "webhook_secret" in vals and not self.env.su:
+            raise UserError(self.env._(
+                "The webhook signing secret cannot be edited: use Regenerate Secret."
+            ))
+        return super().write(vals)
 
     # === ACTION METHODS === #
 

@@ -2,9 +2,10 @@
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..engine import catalogue
+from ..engine.pricing import words
 
 USAGE_STATES = [
     ("pushed", "Pushed"),
@@ -26,7 +27,7 @@ class FusionBillingUsage(models.Model):
 
     _name = "fusion.billing.usage"
     _description = "Usage Push"
-    _inherit = ["fusion.billing.lago.mixin"]
+    _inherit = ["fusion.billing.lago.mixin", "fusion.billing.per.metric.mixin"]
     _order = "timestamp desc, id desc"
     _check_company_auto = True
 
@@ -80,6 +81,8 @@ class FusionBillingUsage(models.Model):
     invoice_line_id = fields.Many2one(related="rated_usage_id.invoice_line_id")
     lago_id = fields.Char(index=False)  # events are found by transaction id, not by this
 
+    _fc_per_metric_fields = ("quantity", "previous_quantity")
+
     _service_subscription_transaction_uniq = models.Constraint(
         "UNIQUE(service_id, external_subscription_id, transaction_id)",
         "This usage push (transaction id) has already been recorded for this subscription.",
@@ -89,10 +92,15 @@ class FusionBillingUsage(models.Model):
     # GET /events/{transaction_id} finds the first push of a transaction id in a service.
     _service_transaction_idx = models.Index("(service_id, transaction_id)")
 
-    @api.depends("metric_id.code", "transaction_id")
+    @api.depends("metric_id.name", "metric_id.unit_name", "quantity", "timestamp")
     def _compute_display_name(self):
         for usage in self:
-            usage.display_name = f"{usage.metric_id.code or ''} {usage.transaction_id or ''}"
+            usage.display_name = self.env._(
+                "%(metric)s: %(quantity)s, %(when)s",
+                metric=usage.metric_id.name or "",
+                quantity=words.amount_of(str(usage.quantity), usage.metric_id.unit_name),
+                when=format_date(self.env, usage.timestamp),
+            )
 
     @api.constrains("service_id", "metric_id")
     def _check_metric_service(self):

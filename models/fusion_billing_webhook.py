@@ -17,6 +17,9 @@ WEBHOOK_STATES = [
 # The test event an administrator sends from the service form. It carries no billing
 # fact, so it is delivered even while the service is in shadow mode.
 TEST_EVENT = "webhook.test"
+# Context key of changes that are not news to the app (the import of its own book):
+# nothing is queued for them.
+WEBHOOKS_MUTED = "fusion_billing_webhooks_muted"
 
 
 class FusionBillingWebhook(models.Model):
@@ -97,6 +100,8 @@ class FusionBillingWebhook(models.Model):
             type and the API's serialisation unless ``object_type`` and ``obj`` are given
         :rtype: fusion.billing.webhook
         """
+        if self.env.context.get(WEBHOOKS_MUTED):
+            return self.browse()
         if obj is None:
             object_type, obj = record._fc_webhook_object()
         payload = webhooks.body(webhooks.envelope(event_type, object_type,

@@ -28,6 +28,10 @@ CLAIM_BATCH = 20
 # senders only fight over the interpreter lock (measured: slower than one).
 SENDERS = 1
 LEASE_SECONDS = CLAIM_BATCH * (webhooks.CONNECT_TIMEOUT + webhooks.READ_TIMEOUT) + 60
+# What recording an attempt changes on the webhook (the ORM cache forgets them).
+RECORDED_FIELDS = ["state", "attempt_count", "next_attempt_date", "last_attempt_date",
+                   "last_http_status", "last_error", "delivered_date", "write_date",
+                   "attempt_ids"]
 ALLOW_PRIVATE_PARAM = "fusion_centralize_billing.webhook_allow_private_endpoints"
 
 
@@ -157,23 +161,26 @@ class FusionBillingWebhook(models.Model):
             None if outcome == webhooks.SUCCEEDED else f"HTTP {answer.status}")
         self.env.cr.execute(SQL("""
             WITH attempt AS (
+                -- No create_uid: the cron's user adds nothing to the history, and each
+                -- user column is a foreign-key check on the drain's hot path.
                 INSERT INTO fusion_billing_webhook_attempt
                        (webhook_id, attempt_date, http_status, duration_ms, outcome,
-                        response_excerpt, error, create_uid, write_uid, create_date, write_date)
+                        response_excerpt, error, create_date, write_date)
                 VALUES (%(id)s, %(now)s, %(status)s, %(ms)s, %(outcome)s, %(excerpt)s,
-                        %(error)s, %(uid)s, %(uid)s, %(now)s, %(now)s))
+                        %(error)s, %(now)s, %(now)s))
             UPDATE fusion_billing_webhook
                SET state = %(state)s, attempt_count = %(attempts)s,
                    next_attempt_date = %(next)s, last_attempt_date = %(now)s,
                    last_http_status = %(status)s, last_error = %(error)s,
                    delivered_date = CASE WHEN %(state)s = 'succeeded' THEN %(now)s
                                          ELSE delivered_date END,
-                   write_uid = %(uid)s, write_date = %(now)s
+                   write_date = %(now)s
              WHERE id = %(id)s
         """, id=row["id"], now=now, status=answer.status, ms=answer.duration_ms,
             outcome=outcome, excerpt=webhooks.excerpt(answer.body), error=error,
-            uid=self.env.uid, state=state, attempts=attempts, next=next_date))
-        self.invalidate_model()
+            state=state, attempts=attempts, next=next_date))
+        self.invalidate_model(RECORDED_FIELDS)
+        self.env["fusion.billing.webhook.attempt"].invalidate_model()
         if state == "dead":
             _logger.warning("webhook %s dead-lettered after %s attempts: %s",
                             row["webhook_uuid"], attempts, error)

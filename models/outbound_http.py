@@ -5,6 +5,7 @@ explicit connect and read timeouts, no redirects (a redirect could lead a webhoo
 address the endpoint check refused), and an answer that never raises."""
 
 import os
+import re
 import threading
 import time
 import urllib.request
@@ -69,7 +70,25 @@ def post(url, data, headers, connect_timeout, read_timeout):
                       _milliseconds(start, time.perf_counter()), None)
     except requests.RequestException as error:
         return Answer(None, "", None, _milliseconds(start, time.perf_counter()),
-                      f"{type(error).__name__}: {error}")
+                      describe(error))
+
+
+def describe(error):
+    """A failed call in words a person reads in the attempt history, the exception's
+    name kept for support: "Could not connect: [Errno 111] Connection refused
+    (ConnectionError)" rather than urllib3's nested reprs."""
+    name = type(error).__name__
+    cause = re.search(r"\[Errno -?\d+\] [^'\")\]]+", str(error))
+    cause = f": {cause.group(0)}" if cause else ""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return f"Timed out while connecting ({name})"
+    if isinstance(error, requests.exceptions.ReadTimeout):
+        return f"No answer within the read timeout ({name})"
+    if isinstance(error, requests.exceptions.SSLError):
+        return f"TLS handshake failed{cause} ({name})"
+    if isinstance(error, requests.exceptions.ConnectionError):
+        return f"Could not connect{cause} ({name})"
+    return f"{error} ({name})"
 
 
 def _milliseconds(start, end):

@@ -63,8 +63,26 @@ class SaleOrder(models.Model):
                 existing.write({"x_fc_previous_plan_id": existing.x_fc_plan_id.id,
                                 "x_fc_plan_id": plan.id})
             return existing
-        start = values.get("subscription_at") or today
-        order = self.create({
+        order = self.create(self._fc_subscription_values(service, link, plan, values, today))
+        order.action_confirm()
+        return order
+
+    @api.model
+    def _fc_subscription_values(self, service, link, plan, values, today, price_unit=None):
+        """Create values of a new app subscription (the API's and the import's).
+
+        Shadow-safe: only the billing plan is given; the native plan follows the
+        service's mode on create (``_fc_sync_native_plan``).
+
+        :param dict values: ``external_id``, and optionally ``subscription_at``,
+            ``ending_at``, ``name``
+        :param float price_unit: the plan line's price; the plan product's by default
+        :rtype: dict
+        """
+        line = {"product_id": plan.x_fc_product_id.id}
+        if price_unit is not None:
+            line["price_unit"] = price_unit
+        return {
             "partner_id": link.partner_id.id,
             "company_id": service.company_id.id,
             "x_fc_service_id": service.id,
@@ -72,13 +90,10 @@ class SaleOrder(models.Model):
             "x_fc_account_link_id": link.id,
             "x_fc_plan_id": plan.id,
             "x_fc_name": values.get("name"),
-            "start_date": start,
+            "start_date": values.get("subscription_at") or today,
             "end_date": values.get("ending_at"),
-            "order_line": [Command.create({"product_id": plan.x_fc_product_id.id})]
-            if plan.x_fc_product_id else [],
-        })
-        order.action_confirm()
-        return order
+            "order_line": [Command.create(line)] if plan.x_fc_product_id else [],
+        }
 
     def _fc_api_update(self, values):
         self.ensure_one()

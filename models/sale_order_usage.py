@@ -18,10 +18,12 @@ from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import SQL
 
+from ..engine import messages
 from ..engine import usage as usage_rules
 from ..engine.errors import ValidationFailure
 from ..engine.money import decimal_str
 from ..engine.periods import local_date, local_midnight_utc
+from ..engine.pricing import words
 from ..engine.usage import MetricStats
 
 _logger = logging.getLogger(__name__)
@@ -43,6 +45,20 @@ class SaleOrder(models.Model):
         string="Current Usage", compute="_compute_x_fc_current_usage", sanitize=False,
         help="The open period's usage so far, rated with the plan's charges.",
     )
+    x_fc_current_amount = fields.Monetary(
+        string="Usage So Far", compute="_compute_x_fc_current_amount",
+        help="What the open period's usage costs so far (before taxes).",
+    )
+
+    def _compute_x_fc_current_amount(self):
+        for order in self:
+            amount = 0.0
+            if order.x_fc_service_id and order.x_fc_plan_id and order.start_date:
+                try:
+                    amount = float(order._fc_current_usage()["total"])
+                except ValidationFailure:
+                    amount = 0.0
+            order.x_fc_current_amount = amount
 
     def _compute_x_fc_current_usage(self):
         for order in self:
@@ -52,7 +68,7 @@ class SaleOrder(models.Model):
             try:
                 usage = order._fc_current_usage()
             except ValidationFailure as failure:
-                order.x_fc_current_usage = escape("; ".join(failure.lines()))
+                order.x_fc_current_usage = escape("; ".join(messages.sentences(failure)))
                 continue
             order.x_fc_current_usage = order._fc_usage_table(usage)
 
@@ -61,8 +77,9 @@ class SaleOrder(models.Model):
         cell = Markup("<td class='text-end'>%s</td>")
         rows = Markup().join(
             Markup("<tr><td>%s</td>%s%s%s</tr>") % (
-                metric.name, cell % decimal_str(rating.units),
-                cell % decimal_str(rating.included_units),
+                metric.name,
+                cell % words.amount_of(rating.units, metric.unit_name),
+                cell % words.amount_of(rating.included_units, metric.unit_name),
                 cell % self.currency_id.format(float(rating.amount)),
             )
             for _charge, metric, rating in usage["charges"]
@@ -262,7 +279,8 @@ class SaleOrder(models.Model):
 
     def _fc_reconcile(self, start, last_day, charges, total):
         """Shadow: Odoo's amounts of a period, per metric and in total, for the dual run."""
-        Reconciliation = self.env["fusion.billing.reconciliation"]
+        # The system writes the evidence: Billing Users only read it.
+        Reconciliation = self.env["fusion.billing.reconciliation"].sudo()
         lines = [(metric, rating.amount) for _charge, metric, rating in charges]
         lines.append((self.env["fusion.billing.metric"], total))
         for metric, amount in lines:

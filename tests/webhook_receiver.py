@@ -14,15 +14,17 @@ class Receiver:
         self.requests = []
         self.script = []  # (status, headers, delay) answered in order, then 200
         self.lock = threading.Lock()
+        self.dropped = []  # answers the sender no longer waited for
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def setup(self):
-                super().setup()
+                result = super().setup()
                 # No Nagle: a keep-alive answer must not wait for a delayed ACK.
                 self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                return result
 
             def do_POST(self):  # noqa: N802 - http.server's name
                 length = int(self.headers.get("Content-Length") or 0)
@@ -43,8 +45,8 @@ class Receiver:
                     self.send_header("Content-Length", str(len(answer)))
                     self.end_headers()
                     self.wfile.write(answer)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the sender timed out and left
+                except (BrokenPipeError, ConnectionResetError) as error:
+                    receiver.dropped.append(error)  # the sender timed out and left
 
             def log_message(self, *_args):
                 pass

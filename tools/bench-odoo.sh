@@ -11,6 +11,9 @@ odoo_bin=${ODOO_BIN:-odoo}
 # shellcheck source=lib/pg-cluster.sh
 . "$repo/tools/lib/pg-cluster.sh"
 odoo_workspace fcb-bench "$repo"
+# shellcheck source=lib/odoo-python.sh
+. "$repo/tools/lib/odoo-python.sh"
+odoo_python_deps "$odoo_bin" "$repo"
 args=(--database fcb_bench --db_host 127.0.0.1 --db_port "$pg_port" --db_user odoo
       --db_password odoo --addons-path "$work/addons,$repo/tests/standins"
       --data-dir "$work/data" --log-level warn --logfile "$work/odoo.log")

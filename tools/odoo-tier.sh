@@ -20,6 +20,9 @@ log=${FCB_ODOO_LOG:-/tmp/fcb-odoo-tier.log}
 . "$repo/tools/lib/pg-cluster.sh"
 odoo_workspace fcb-odoo-tier "$repo"
 [ "$keep" = 0 ] || trap - EXIT
+# shellcheck source=lib/odoo-python.sh
+. "$repo/tools/lib/odoo-python.sh"
+odoo_python_deps "$odoo_bin" "$repo"
 
 # The official Lago clients the API tests play: Python in the project's .venv (made by
 # tools/test.sh), JavaScript with the machine's Node from tests/clients/package-lock.json.
@@ -30,9 +33,10 @@ if ! command -v npm >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 fi
 npm ci --prefix "$repo/tests/clients" --silent --no-audit --no-fund
-# The tours run in a real browser: Odoo's test runner finds Debian's chromium on PATH.
+# The back-end tour runs in a real browser; Odoo looks for google-chrome or chromium. A
+# missing browser fails the tour's test (it is never skipped), so install Debian's.
 if ! command -v chromium >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1; then
-    echo "odoo tier: installing Chromium with apt (for the tours)"
+    echo "odoo tier: installing chromium with apt"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 

@@ -22,7 +22,7 @@ MANIFEST = ast.literal_eval((ROOT / "__manifest__.py").read_text())
 MAGIC_FIELDS = {"id", "display_name", "create_date", "create_uid", "write_date", "write_uid"}
 # Fields of native models our views show without defining them (checked in Odoo 19 sources).
 NATIVE_FIELDS = {
-    "sale.order": {"name", "partner_id", "state", "company_id"},
+    "sale.order": {"name", "partner_id", "state", "company_id", "currency_id"},
     "mail.thread": {"message_ids", "message_follower_ids"},
 }
 
@@ -256,6 +256,17 @@ def test_every_action_view_mode_names_views_that_exist():
                 if model.startswith("fusion.billing.") and mode != "form" or mode in (
                         "pivot", "graph"):
                     assert (model, mode) in view_types, f"{model} has no {mode} view"
+
+
+def test_every_list_action_says_what_will_appear_when_empty():
+    for path in _xml_files():
+        for record in ET.parse(path).getroot().iter("record"):
+            if record.get("model") != "ir.actions.act_window":
+                continue
+            modes = record.find("field[@name='view_mode']").text.split(",")
+            if "list" in modes:
+                help_field = record.find("field[@name='help']")
+                assert help_field is not None and len(help_field), record.get("id")
 
 
 # === ENGINE === #

@@ -1,0 +1,137 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+"""Import throughput: ``bash tools/bench-odoo.sh bench/import.py`` (runs in odoo shell).
+
+Imports FCB_BENCH_SUBSCRIPTIONS (default 10,000) subscriptions of FCB_BENCH_CUSTOMERS
+(default 5,000) customers, each customer with one Stripe card, from CSV files through the
+wizard's reader and ``fusion.billing.import.run._fc_import``, then runs the same import
+again (every row updated). Stripe's API is a fake served on loopback. Goal: the first
+import under 2 minutes (floor: 5). With FCB_BENCH_PROFILE=1 it also prints the 25
+costliest functions of the first import (cProfile).
+"""
+# ruff: noqa: F821  (``env`` is given by odoo shell)
+
+import cProfile
+import csv
+import io
+import json
+import os
+import pstats
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import stripe
+
+from odoo.addons.fusion_centralize_billing.wizard import fusion_billing_import_source as sources
+
+CUSTOMERS = int(os.environ.get("FCB_BENCH_CUSTOMERS", "5000"))
+SUBSCRIPTIONS = int(os.environ.get("FCB_BENCH_SUBSCRIPTIONS", "10000"))
+KEY = "sk_test_bench"
+
+
+class FakeStripe(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as Stripe's API
+
+    disable_nagle_algorithm = True  # headers and body in one round trip
+
+    def do_GET(self):  # noqa: N802
+        pm_id = self.path.rsplit("/", 1)[-1]
+        index = pm_id.split("_")[-1]
+        body = json.dumps({"id": pm_id, "object": "payment_method", "type": "card",
+                           "customer": f"cus_S{index}",
+                           "card": {"brand": "visa", "last4": index[-4:].zfill(4)}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args):
+        pass
+
+
+def csv_bytes(rows):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def files():
+    customers = [{"id": f"cus_{i}", "email": f"client{i}@bench.example", "name": f"Client {i}",
+                  "stripe_customer_id": f"cus_S{i}"} for i in range(CUSTOMERS)]
+    plans = [{"code": "pro", "monthly_price": "49.00", "yearly_price": None},
+             {"code": "team", "monthly_price": None, "yearly_price": "490.00"},
+             {"code": "free", "monthly_price": "0.00", "yearly_price": None}]
+    cycles = [("pro", "monthly"), ("team", "yearly"), ("free", "monthly")]
+    subscriptions = []
+    for i in range(SUBSCRIPTIONS):
+        customer = i % CUSTOMERS
+        code, cycle = cycles[i % len(cycles)]
+        subscriptions.append({
+            "id": f"sub_{i}", "customer_id": f"cus_{customer}", "plan_code": code,
+            "billing_cycle": cycle, "status": "active", "current_period_start": "2026-11-01",
+            "current_period_end": "2026-12-01" if cycle == "monthly" else "2027-11-01",
+            "stripe_subscription_id": f"sub_S{i}",
+            "stripe_payment_method_id": f"pm_card_{customer}",
+        })
+    return {"customers": csv_bytes(customers), "plans": csv_bytes(plans),
+            "subscriptions": csv_bytes(subscriptions)}
+
+
+def setup():
+    service = env["fusion.billing.service"].create({"name": "Bench", "code": "bench_import"})
+    for code, unit, price in (("pro", "month", 49.0), ("team", "year", 490.0),
+                              ("free", "month", 0.0)):
+        product = env["product.product"].create({
+            "name": f"Bench {code}", "type": "service", "invoice_policy": "order",
+            "recurring_invoice": True, "list_price": price})
+        env["sale.subscription.plan"].create({
+            "name": f"Bench {code}", "x_fc_plan_code": code, "x_fc_service_id": service.id,
+            "billing_period_unit": unit, "x_fc_product_id": product.id})
+    provider = env["payment.provider"].search(
+        [("code", "=", "stripe"), ("company_id", "=", service.company_id.id)], limit=1)
+    provider.write({"stripe_secret_key": KEY, "stripe_publishable_key": "pk_test_bench",
+                    "state": "test"})
+    env.cr.commit()
+    return service
+
+
+def run(service, data):
+    started = time.perf_counter()
+    source = sources.read_files(env, data)
+    result = env["fusion.billing.import.run"]._fc_import(
+        service, source, dry_run=False, source_type="csv", source_label="bench")
+    env.cr.commit()
+    return time.perf_counter() - started, result
+
+
+def main():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeStripe)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    stripe.api_base = f"http://127.0.0.1:{server.server_address[1]}"
+    service = setup()
+    data = files()
+    profiler = cProfile.Profile() if os.environ.get("FCB_BENCH_PROFILE") else None
+    if profiler:
+        profiler.enable()
+    first, result = run(service, data)
+    if profiler:
+        profiler.disable()
+    print(f"import: {SUBSCRIPTIONS} subscriptions of {CUSTOMERS} customers "
+          f"({CUSTOMERS} Stripe cards): {first:.1f} s; created {result.created_count}, "
+          f"updated {result.updated_count}, skipped {result.skipped_count}, "
+          f"failed {result.failed_count}; goal < 120 s (floor 300 s)")
+    again, result = run(service, data)
+    print(f"re-run (every row updated): {again:.1f} s; updated {result.updated_count}, "
+          f"failed {result.failed_count}")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        if os.environ.get("FCB_BENCH_PROFILE_OUT"):
+            profiler.dump_stats(os.environ["FCB_BENCH_PROFILE_OUT"])
+    server.shutdown()
+
+
+main()

@@ -1,0 +1,130 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+import base64
+import hashlib
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from . import fusion_billing_import_source as sources
+
+
+class FusionBillingImportWizard(models.TransientModel):
+    """Imports an app's customers, plans (prices), subscriptions and Stripe cards.
+
+    The source is the app's PostgreSQL database or its CSV export (one file per table,
+    ``docs/import-source.sql``). A dry run first shows what a real run would do, row by
+    row, and writes nothing; every run is kept as a ``fusion.billing.import.run``.
+
+    The database password is never stored in clear: the form's password field is not
+    stored, and what it receives is kept encrypted with a key derived from the
+    database's secret until the run, then erased.
+    """
+
+    _name = "fusion.billing.import.wizard"
+    _description = "Import Billing Data"
+
+    service_id = fields.Many2one(
+        "fusion.billing.service", required=True,
+        default=lambda self: self.env["fusion.billing.service"].search([], limit=1),
+    )
+    source_type = fields.Selection(
+        [("database", "PostgreSQL database"), ("csv", "CSV files")],
+        required=True, default="database",
+    )
+    dry_run = fields.Boolean(
+        default=True, help="Show what the import would do, row by row, and write nothing.")
+    source_dsn = fields.Char(
+        string="Connection String",
+        help="libpq connection string without the password, e.g. \"host=db.example.ca "
+        "port=5432 dbname=nexacloud user=odoo_import sslmode=require\". Use a read-only "
+        "database user.",
+    )
+    source_password = fields.Char(
+        string="Password", compute="_compute_source_password",
+        inverse="_inverse_source_password", store=False,
+    )
+    source_password_sealed = fields.Char(copy=False, groups="base.group_system")
+    source_schema = fields.Char(string="Schema", default="public", required=True)
+    customers_file = fields.Binary(string="Customers CSV")
+    customers_filename = fields.Char()
+    plans_file = fields.Binary(string="Plans CSV")
+    plans_filename = fields.Char()
+    subscriptions_file = fields.Binary(string="Subscriptions CSV")
+    subscriptions_filename = fields.Char()
+
+    def _compute_source_password(self):
+        self.source_password = False  # never read back
+
+    def _inverse_source_password(self):
+        fernet = self._fernet()
+        for wizard in self:
+            sealed = wizard.source_password and fernet.encrypt(
+                wizard.source_password.encode()).decode()
+            wizard.sudo().source_password_sealed = sealed or False
+
+    def _fernet(self):
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        digest = hashlib.sha256(f"fusion_billing_import:{secret}".encode()).digest()
+        return Fernet(base64.urlsafe_b64encode(digest))
+
+    def _source_password(self):
+        self.ensure_one()
+        sealed = self.sudo().source_password_sealed
+        if not sealed:
+            return None
+        try:
+            return self._fernet().decrypt(sealed.encode()).decode()
+        except InvalidToken:
+            raise UserError(self.env._("Type the source database password again.")) from None
+
+    @api.constrains("source_dsn")
+    def _check_source_dsn(self):
+        for wizard in self.filtered("source_dsn"):
+            sources.check_dsn(self.env, wizard.source_dsn)
+
+    # === ACTION METHODS === #
+
+    def action_run(self):
+        """Read the source, judge and import every row (or only judge, in a dry run), and
+        open the run's record."""
+        self.ensure_one()
+        source, label = self._read_source()
+        # Billing Administrators (the only ones with access to this wizard) import
+        # partners, subscriptions and payment tokens they could not create one by one;
+        # the run records who they are.
+        run = self.env["fusion.billing.import.run"].sudo()._fc_import(
+            self.service_id.sudo(), source, dry_run=self.dry_run, source_type=self.source_type,
+            source_label=label, user=self.env.user,
+        ).sudo(False)
+        self.sudo().source_password_sealed = False
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": run._name,
+            "res_id": run.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _read_source(self):
+        self.ensure_one()
+        if self.source_type == "database":
+            if not self.source_dsn:
+                raise UserError(self.env._("Enter the source database's connection string."))
+            parts = sources.check_dsn(self.env, self.source_dsn)
+            schema = (self.source_schema or "public").strip()
+            source = sources.read_database(self.env, self.source_dsn, self._source_password(),
+                                           schema)
+            return source, sources.source_label(parts, schema)
+        files = {
+            "customers": self.customers_file, "plans": self.plans_file,
+            "subscriptions": self.subscriptions_file,
+        }
+        source = sources.read_files(self.env, {
+            table: base64.b64decode(data) if data else None for table, data in files.items()
+        })
+        label = ", ".join(name or "" for name in (
+            self.customers_filename, self.plans_filename, self.subscriptions_filename))
+        return source, label
