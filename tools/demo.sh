@@ -92,8 +92,8 @@ cluster_down() {
     fi
 }
 
-sql() {  # sql DATABASE QUERY: one value
-    as_pg "$pg_bin/psql" -qtAX -h 127.0.0.1 -p "$pg_port" -U postgres -d "$1" -c "$2" 2>/dev/null
+sql() {  # sql DATABASE QUERY: one value, as the superuser through the cluster's socket
+    as_pg "$pg_bin/psql" -qtAX -h "$demo" -p "$pg_port" -U postgres -d "$1" -c "$2"
 }
 
 # Enterprise when FCB_ENTERPRISE_ADDONS holds both modules, the stand-ins otherwise.
@@ -137,8 +137,12 @@ EOF
 }
 
 database_up() {
-    local state stored
-    state=$(sql "$db" "SELECT state FROM ir_module_module WHERE name = 'fusion_centralize_billing'" || true)
+    local exists state stored
+    exists=$(sql postgres "SELECT 1 FROM pg_database WHERE datname = '$db'")
+    state=
+    if [ -n "$exists" ]; then
+        state=$(sql "$db" "SELECT state FROM ir_module_module WHERE name = 'fusion_centralize_billing'")
+    fi
     if [ "$state" = installed ] && [ -s "$demo/demo.env" ]; then
         stored=$(sed -n 's/^EDITION=//p' "$demo/demo.env")
         if [ "$stored" != "$edition_name" ]; then
@@ -148,13 +152,13 @@ database_up() {
         say "demo: reusing database $db"
         return
     fi
-    if [ -n "$(sql postgres "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
+    if [ -n "$exists" ]; then
         say "demo: database $db is incomplete; making it again"
         sql postgres "DROP DATABASE $db" >/dev/null
     fi
     say "demo: creating database $db with the module and its demo data (a few minutes)"
     if ! "$odoo_bin" -c "$demo/odoo.conf" -d "$db" --with-demo -i fusion_centralize_billing \
-        --stop-after-init --max-cron-threads 0 --no-http --log-level warn; then
+        --stop-after-init --max-cron-threads 0 --no-http --log-level warn 2>>"$demo/odoo.log"; then
         say "demo: the installation failed; see .demo/odoo.log"
         exit 1
     fi
@@ -248,7 +252,8 @@ reset() {
 }
 
 flow() {
-    start >/dev/null
+    # Quiet when the demo already runs; a first run shows its progress.
+    if alive "$demo/odoo.pid"; then start >/dev/null; else start; fi
     [ -x "$repo/.venv/bin/python" ] || bash "$repo/tools/test.sh" -q --co >/dev/null
     "$repo/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$repo/requirements-test.txt"
     FCB_DEMO_URL="http://127.0.0.1:$http_port" FCB_DEMO_KEY=$(sed -n 's/^KEY=//p' "$demo/demo.env") \

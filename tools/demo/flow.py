@@ -171,7 +171,8 @@ def main():
     for event in events:
         value = event.properties.get("value")
         totals.setdefault(event.code, []).append(value)
-    say(f"{len(events)} pushes in {(len(events) + 99) // 100} batches:")
+    batches = (len(events) + 99) // 100
+    say(f"{len(events)} pushes in {batches} batch{'es' if batches > 1 else ''}:")
     say(f"  bandwidth_gb           {len(totals['bandwidth_gb'])} daily counters, "
         f"{sum(Decimal(v) for v in totals['bandwidth_gb'])} GB in all")
     say(f"  peak_vcpus             {len(totals['peak_vcpus'])} daily peaks, "

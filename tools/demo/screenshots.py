@@ -5,7 +5,8 @@
 Run by ``bash tools/screenshots.sh`` after ``bash tools/demo.sh flow``: logs in as the
 demo admin, drives Debian's headless Chromium over the DevTools protocol and saves one
 PNG per page into static/description/. The pages are the last flow's subscription (its
-metered billing), its invoice, the rated usage and the invoice's signed webhook.
+metered billing), its invoice, the rated usage and the invoice's signed webhook; and the
+subscriptions list, the usage pivot and a graduated charge.
 """
 
 import base64
@@ -62,7 +63,10 @@ def records():
     hooks = call("fusion.billing.webhook", "search", [("event_type", "=", "invoice.created"),
                                                       ("res_id", "=", invoices[0])],
                  order="id desc", limit=1)
-    return orders[0], invoices[0], hooks[0]
+    charge = call("ir.model.data", "search_read", [
+        ("module", "=", "fusion_centralize_billing"),
+        ("name", "=", "demo_charge_api_calls_graduated")], fields=["res_id"])[0]["res_id"]
+    return orders[0], invoices[0], hooks[0], charge
 
 
 class Browser:
@@ -137,13 +141,19 @@ def main():
     chromium = shutil.which("chromium") or shutil.which("google-chrome")
     if not chromium:
         sys.exit("screenshots: no chromium on PATH (apt-get install chromium)")
-    order, invoice, webhook = records()
+    order, invoice, webhook, charge = records()
     session = login()
     browser = Browser(chromium)
     try:
         browser.send("Network.enable")
         browser.send("Network.setCookie", name="session_id", value=session,
                      domain="127.0.0.1", path="/")
+        browser.shoot(f"{URL}{ACTION}action_sale_order_fusion_billing", ".o_data_row",
+                      "screenshot_subscriptions_list.png")
+        browser.shoot(f"{URL}{ACTION}action_fusion_billing_usage?view_type=pivot",
+                      ".o_pivot .o_pivot_cell_value", "screenshot_usage_pivot.png")
+        browser.shoot(f"{URL}{ACTION}action_fusion_billing_charge/{charge}", ".o_form_view .o_form_sheet",
+                      "screenshot_charge_form.png")
         browser.shoot(f"{URL}{ACTION}action_sale_order_fusion_billing/{order}",
                       ".o_form_view .o_notebook", "demo_subscription_usage.png",
                       click=".o_notebook .nav-link[name=fusion_billing]",
