@@ -34,9 +34,9 @@ registry.category("web_tour.tours").add("fusion_billing_user_tour", {
             trigger: ".o_breadcrumb:contains('Subscriptions')",
         },
         {
-            content: "Look the customer up",
+            content: "Look the subscription up by the app's id for it",
             trigger: ".o_searchview_input",
-            run: "edit Tour Prairie Data",
+            run: "edit sub_tour_prairie",
         },
         {
             trigger: ".o_searchview_input",
@@ -44,7 +44,7 @@ registry.category("web_tour.tours").add("fusion_billing_user_tour", {
         },
         {
             content: "Open the customer's subscription",
-            trigger: ".o_data_row .o_data_cell:contains('sub_tour_prairie')",
+            trigger: ".o_data_row .o_data_cell:contains('Tour Prairie Data')",
             run: "click",
         },
         {
