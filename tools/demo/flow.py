@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 import xmlrpc.client
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -116,7 +116,7 @@ def month_pushes(run, sub, first, last):
     for n, cents in enumerate(("480.00", "1250.00", "99.99")):
         events.append(Event(transaction_id=f"{run}-sale-{n}", external_subscription_id=sub,
                             code="marketplace_sales_cad",
-                            timestamp=f"{(first + timedelta(days=5 + 9 * n)).isoformat()}T15:00:00Z",
+                            timestamp=f"{first + timedelta(days=5 + 9 * n)}T15:00:00Z",
                             properties={"value": cents}))
     return events
 
@@ -190,8 +190,9 @@ def main():
                       code="bandwidth_gb", timestamp=replayed.timestamp,
                       properties={"value": "9.25"})
     client.events.create(corrected)
+    now_stored = client.events.find(replayed.transaction_id).properties["value"]
     say(f"{replayed.transaction_id} sent with a new figure, "
-        f"{replayed.properties['value']} -> {client.events.find(replayed.transaction_id).properties['value']} GB: "
+        f"{replayed.properties['value']} -> {now_stored} GB: "
         "the newest push wins (the metric's replay policy)")
 
     step(6, "The customer's current usage (GET /customers/{id}/current_usage)")
@@ -229,7 +230,9 @@ def main():
     step(9, "The signed webhooks the app received (Standard Webhooks and X-Lago-Signature)")
     odoo.run_cron(odoo.ref(MODULE, "ir_cron_fusion_billing_deliver_webhooks"))
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not _mine(Receiver.received, customer_id, "invoice.created"):
+    while time.monotonic() < deadline:
+        if _mine(Receiver.received, customer_id, "invoice.created"):
+            break
         time.sleep(0.5)
     verifier = Webhook(secret)
     mine = _mine(Receiver.received, customer_id)

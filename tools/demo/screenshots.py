@@ -152,7 +152,8 @@ def main():
                       "screenshot_subscriptions_list.png")
         browser.shoot(f"{URL}{ACTION}action_fusion_billing_usage?view_type=pivot",
                       ".o_pivot .o_pivot_cell_value", "screenshot_usage_pivot.png")
-        browser.shoot(f"{URL}{ACTION}action_fusion_billing_charge/{charge}", ".o_form_view .o_form_sheet",
+        browser.shoot(f"{URL}{ACTION}action_fusion_billing_charge/{charge}",
+                      ".o_form_view .o_form_sheet",
                       "screenshot_charge_form.png")
         browser.shoot(f"{URL}{ACTION}action_sale_order_fusion_billing/{order}",
                       ".o_form_view .o_notebook", "demo_subscription_usage.png",
