@@ -292,11 +292,12 @@ def invoice(values, with_fees=False):
     """Lago's InvoiceObject (``with_fees``: the extended one, with its fees).
 
     :param dict values: lago_id, sequential_id, number, issuing_date, payment_due_date,
-        status, payment_status, invoice_type, currency, fees/taxes/total amount cents,
-        customer (customer values or None), created_at, updated_at, fees, file_url
+        status, payment_status, invoice_type, currency, fees/taxes/total/total due amount
+        cents, customer (customer values or None), created_at, updated_at, fees, file_url
     """
     fees_cents = values["fees_amount_cents"]
     total_cents = values["total_amount_cents"]
+    issued, due = values.get("issuing_date"), values.get("payment_due_date")
     body = {
         "lago_id": values["lago_id"],
         "billing_entity_code": None,
@@ -306,7 +307,8 @@ def invoice(values, with_fees=False):
         "payment_due_date": iso(values.get("payment_due_date")),
         "payment_dispute_lost_at": None,
         "payment_overdue": False,
-        "net_payment_term": None,
+        # Lago's clients require both: days from issue to due date, and what is left to pay.
+        "net_payment_term": (due - issued).days if issued and due else 0,
         "invoice_type": values.get("invoice_type", "subscription"),
         "status": values["status"],
         "payment_status": values["payment_status"],
@@ -320,6 +322,7 @@ def invoice(values, with_fees=False):
         "prepaid_credit_amount_cents": 0,
         "progressive_billing_credit_amount_cents": 0,
         "total_amount_cents": total_cents,
+        "total_due_amount_cents": values.get("total_due_amount_cents", total_cents),
         "version_number": 4,
         "self_billed": False,
         "file_url": values.get("file_url"),

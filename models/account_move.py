@@ -60,6 +60,7 @@ class AccountMove(models.Model):
             "fees_amount_cents": cents(self.amount_untaxed),
             "taxes_amount_cents": cents(self.amount_tax),
             "total_amount_cents": cents(self.amount_total),
+            "total_due_amount_cents": cents(self.amount_residual),
             "customer": link._fc_api_values() if link else None,
             "external_subscription_id": self.x_fc_subscription_id.x_fc_external_id or None,
             "lago_subscription_id": self.x_fc_subscription_id.x_fc_lago_id or None,

@@ -12,6 +12,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_api_clients,
         test_backend,
         test_backend_tour,
+        test_billing_user_tour,
         test_catalogue,
         test_constraints,
         test_import_findings,

@@ -3,18 +3,23 @@
 # into a fresh database on a throwaway PostgreSQL cluster, runs
 # --test-tags /fusion_centralize_billing, and fails on any failed test or logged error.
 #
-# Needs an `odoo` executable for Odoo 19 on PATH (override with ODOO_BIN). PostgreSQL is
-# installed with apt when absent. The cluster listens on 127.0.0.1 only and is removed
-# at the end, whatever happens.
+# Needs an `odoo` executable for Odoo 19 on PATH (override with ODOO_BIN). PostgreSQL and
+# Chromium (for the tours) are installed with apt when absent. The cluster listens on
+# 127.0.0.1 only and is removed at the end, whatever happens, unless --keep is given:
+#   bash tools/odoo-tier.sh --keep   keeps the database and the cluster running, and prints
+#                                    how to run one test file against them with pytest-odoo
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 odoo_bin=${ODOO_BIN:-odoo}
+keep=0
+[ "${1:-}" = --keep ] && keep=1
 # The log outlives the run, for reading failures afterwards.
 log=${FCB_ODOO_LOG:-/tmp/fcb-odoo-tier.log}
 : > "$log"
 # shellcheck source=lib/pg-cluster.sh
 . "$repo/tools/lib/pg-cluster.sh"
 odoo_workspace fcb-odoo-tier "$repo"
+[ "$keep" = 0 ] || trap - EXIT
 # shellcheck source=lib/odoo-python.sh
 . "$repo/tools/lib/odoo-python.sh"
 odoo_python_deps "$odoo_bin" "$repo"
@@ -69,6 +74,7 @@ echo "odoo tier: $summary"
 passed=$((total - bad))
 [ "$passed" -ge 0 ] || passed=0
 echo "odoo: $passed passed, $bad failed"
+[ "$keep" = 0 ] || bash "$repo/tools/lib/pytest-odoo-loop.sh" "$work" "$pg_port" "$pg_user" "$pg_bin"
 if [ "$rc" -ne 0 ] || [ "$bad" -ne 0 ] || [ -s "$work/errors.log" ]; then
     exit 1
 fi

@@ -155,3 +155,20 @@ def test_lago_filters_map_back_to_odoo_values():
         "in_payment", "paid", "reversed"]
     assert serializers.odoo_values(serializers.INVOICE_STATUS, "finalized") == ["posted"]
     assert serializers.odoo_values(serializers.PAYMENT_STATUS, "failed") == []
+
+
+def test_the_official_python_client_reads_an_invoice_with_its_fees():
+    models = pytest.importorskip("lago_python_client.models.invoice")
+    body = serializers.invoice({
+        "lago_id": "inv-1", "sequential_id": 7, "number": "INV/2026/00007",
+        "issuing_date": date(2026, 11, 1), "payment_due_date": date(2026, 12, 1),
+        "status": "finalized", "payment_status": "pending", "currency": "CAD",
+        "fees_amount_cents": 6600, "taxes_amount_cents": 858, "total_amount_cents": 7458,
+        "total_due_amount_cents": 7458, "created_at": datetime(2026, 11, 1, tzinfo=UTC),
+        "fees": [{"lago_id": "inv-1-1", "name": "api_calls: 15 calls", "units": "15",
+                  "amount_cents": 1700, "taxes_amount_cents": 221, "total_amount_cents": 1921,
+                  "from_date": date(2026, 10, 1), "to_date": date(2026, 10, 31)}],
+    }, with_fees=True)
+    parsed = models.InvoiceResponse.parse_obj(body)
+    assert (parsed.net_payment_term, parsed.total_due_amount_cents) == (30, 7458)
+    assert parsed.fees.__root__[0].item.name == "api_calls: 15 calls"
