@@ -152,7 +152,10 @@ def open_period(usage_start, *, native, live_from=None, next_invoice_date=None, 
         end = open_period_end(usage_start, cycle=cycle, last_day=last_day)
         return (live_from if end is None else min(end, live_from)), False
     if native:
-        end = open_period_end(usage_start, next_invoice_date=next_invoice_date, last_day=last_day)
+        # Until native Odoo has scheduled its next invoice, the period follows the cycle:
+        # an open period always has an end (the API's current usage needs one).
+        end = open_period_end(usage_start, next_invoice_date=next_invoice_date, cycle=cycle,
+                              last_day=last_day)
         return end, True
     return open_period_end(usage_start, cycle=cycle, last_day=last_day), False
 

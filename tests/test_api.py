@@ -104,6 +104,20 @@ class TestApi(ApiCommon):
         self.assertEqual(self.error("GET", "/subscriptions/nope", status=404)["code"],
                          "subscription_not_found")
 
+    def test_current_usage_of_a_live_subscription_has_its_period_end(self):
+        """Native billing has not scheduled the first invoice yet: the period still ends
+        (the official clients refuse a current usage without ``to_datetime``)."""
+        self.service.mode = "live"
+        self.customer()
+        self.subscribe(subscription_at="2026-11-01")
+        order = self.env["sale.order"].search([("x_fc_external_id", "=", "sub_1"),
+                                               ("x_fc_service_id", "=", self.service.id)])
+        self.assertTrue(order.plan_id)
+        order.next_invoice_date = False
+        usage = self.ok("GET", "/customers/cus_1/current_usage?external_subscription_id=sub_1")
+        self.assertEqual(usage["customer_usage"]["from_datetime"], "2026-11-01T00:00:00Z")
+        self.assertEqual(usage["customer_usage"]["to_datetime"], "2026-11-30T23:59:59Z")
+
     # === EVENTS === #
 
     def test_events_single_replay_batch_and_lookup(self):

@@ -170,6 +170,12 @@ def test_open_period_by_mode():
                        next_invoice_date=date(2026, 5, 15), cycle=cycle) == (nid, False)
     assert open_period(date(2026, 4, 15), native=True, live_from=date(2026, 4, 15),
                        next_invoice_date=nid) == (nid, True)
+    # Native billing has not scheduled the next invoice yet: the cycle gives the end,
+    # and the native date wins once it is there.
+    assert open_period(date(2026, 4, 15), native=True, cycle=cycle) == \
+        (date(2026, 5, 15), True)
+    assert open_period(date(2026, 4, 15), native=True, cycle=cycle,
+                       next_invoice_date=date(2026, 5, 20)) == (date(2026, 5, 20), True)
 
 
 def test_handover_date_is_the_end_of_the_running_period():
