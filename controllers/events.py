@@ -18,8 +18,9 @@ from .common import (
 class BillingEventsController(http.Controller):
     """Usage pushes: one, a batch of up to 100 (all or nothing), and a look-up."""
 
-    def _ingest(self, service, pushes):
-        results, errors = request.env["fusion.billing.usage"]._ingest(service, pushes)
+    def _ingest(self, service, pushes, values_out=None):
+        results, errors = request.env["fusion.billing.usage"]._ingest(
+            service, pushes, values_out=values_out)
         return [usage for usage, _outcome in results], errors
 
     @http.route(api_paths("/events"), methods=["POST"], **API_ROUTE)
@@ -36,13 +37,14 @@ class BillingEventsController(http.Controller):
     @api_endpoint
     def create_batch(self, service):
         pushes = api_input.root_list(read_body(), "events")
+        created = {}  # the rows this batch made: their values need no reading back
         usages, errors = self._ingest(service, [
             dict(push) if isinstance(push, dict) else push for push in pushes
-        ])
+        ], values_out=created)
         if errors:
             return validation_error(errors)
         Usage = request.env["fusion.billing.usage"]
-        values = Usage.browse([usage.id for usage in usages])._fc_api_values_many()
+        values = Usage.browse([usage.id for usage in usages])._fc_api_values_many(created)
         return json_response({"events": [serializers.event(value) for value in values]})
 
     @http.route(api_paths("/events/<string:transaction_id>"), methods=["GET"], **API_ROUTE)

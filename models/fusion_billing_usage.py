@@ -137,12 +137,17 @@ class FusionBillingUsage(models.Model):
             raise UserError(self.env._("Rated or invoiced usage cannot be changed."))
         return super().write(vals)
 
-    def _fc_api_values_many(self):
+    def _fc_api_values_many(self, known=None):
         """:meth:`_fc_api_values` of many rows in one query (the batch API's hot path).
 
+        :param dict known: values already known by id (rows a batch just created)
         :return: values in the order of ``self``
         :rtype: list
         """
+        known = known or {}
+        missing = [usage_id for usage_id in self.ids if usage_id not in known]
+        if not missing:
+            return [known[usage_id] for usage_id in self.ids]
         self.env.flush_all()
         rows = self.env.execute_query_dict(SQL(
             """
@@ -155,9 +160,10 @@ class FusionBillingUsage(models.Model):
               LEFT JOIN fusion_billing_account_link l ON l.id = o.x_fc_account_link_id
              WHERE u.id = ANY(%s)
             """,
-            self.ids,
+            missing,
         ))
         by_id = {row.pop("id"): row for row in rows}
+        by_id.update(known)
         return [by_id[usage_id] for usage_id in self.ids]
 
     def _fc_api_values(self):

@@ -17,8 +17,7 @@ from ..engine.errors import ValidationFailure
 _INSERT_COLUMNS = (
     "service_id", "company_id", "metric_id", "subscription_id", "partner_id",
     "external_subscription_id", "transaction_id", "timestamp", "quantity", "unique_key",
-    "properties", "state", "revision", "create_uid", "write_uid", "create_date", "write_date",
-    "lago_id",
+    "properties", "state", "revision", "create_date", "write_date", "lago_id",
 )
 
 
@@ -29,6 +28,7 @@ class _Lookups(NamedTuple):
     company_id: int
     metrics: dict
     subscriptions: dict
+    public_ids: dict  # external id -> (subscription lago_id, customer lago_id)
 
 
 def _naive(stamp):
@@ -40,7 +40,7 @@ class FusionBillingUsage(models.Model):
     _inherit = "fusion.billing.usage"
 
     @api.model
-    def _ingest(self, service, pushes, now=None):
+    def _ingest(self, service, pushes, now=None, values_out=None):
         """Store a batch of up to 100 pushes of one service, all or nothing.
 
         Must run in a transaction that Odoo retries on serialization failures (an HTTP
@@ -51,6 +51,8 @@ class FusionBillingUsage(models.Model):
         :param list pushes: raw pushes (dicts with ``transaction_id``,
             ``external_subscription_id``, ``code``, ``timestamp``, ``properties``)
         :param datetime now: the server's clock (UTC-aware); for tests
+        :param dict values_out: filled with ``{usage id: _fc_api_values()}`` of the rows
+            this batch created, known without reading them back (the API's hot path)
         :return: ``(results, errors)``: per push, in order, ``(usage record, outcome)``
             with outcome ``created``, ``replayed`` or ``overwritten``; or, when any push is
             invalid, no results and Lago's ``{"<index>": {field: [codes]}}``
@@ -75,7 +77,7 @@ class FusionBillingUsage(models.Model):
                     except ValidationFailure as failure:
                         judged[index] = failure
             return [], ingest.batch_errors(judged)
-        return self._store_pushes(service, cleans, lookups)
+        return self._store_pushes(service, cleans, lookups, values_out)
 
     # === LOOK-UPS === #
 
@@ -112,17 +114,23 @@ class FusionBillingUsage(models.Model):
             for _company, _tz, metric_id, code, aggregation, field, recurring, policy in rows
             if metric_id
         }
-        subscriptions = {}
-        for order_id, external_id, partner_id, start, end, open_from, state in \
-                self.env.execute_query(SQL(
-                    "SELECT id, x_fc_external_id, partner_id, start_date, end_date,"
-                    "       COALESCE(x_fc_usage_start, start_date), state"
-                    "  FROM sale_order"
-                    " WHERE x_fc_service_id = %s AND x_fc_external_id = ANY(%s)",
+        subscriptions, public_ids = {}, {}
+        for order_id, external_id, partner_id, start, end, open_from, state, lago_id, \
+                customer_lago_id in self.env.execute_query(SQL(
+                    # IS NOT NULL: the condition of the (service, external id) index.
+                    "SELECT o.id, o.x_fc_external_id, o.partner_id, o.start_date,"
+                    "       o.end_date, COALESCE(o.x_fc_usage_start, o.start_date), o.state,"
+                    "       o.x_fc_lago_id, l.lago_id"
+                    "  FROM sale_order o"
+                    "  LEFT JOIN fusion_billing_account_link l"
+                    "    ON l.id = o.x_fc_account_link_id"
+                    " WHERE o.x_fc_service_id = %s AND o.x_fc_external_id IS NOT NULL"
+                    "   AND o.x_fc_external_id = ANY(%s)",
                     service.id, sorted(external_ids),
                 )):
             span = ingest.subscription_span(start, end, open_from, tz, state == "cancel")
             subscriptions[external_id] = (order_id, partner_id, span)
+            public_ids[external_id] = (lago_id, customer_lago_id)
         judged = []
         for raw, raw_map in zip(pushes, raw_pushes, strict=True):
             metric = metrics.get(ingest.lookup_key(raw_map.get("code")))
@@ -133,11 +141,11 @@ class FusionBillingUsage(models.Model):
                 ))
             except ValidationFailure as failure:
                 judged.append(failure)
-        return judged, _Lookups(company_id, metrics, subscriptions)
+        return judged, _Lookups(company_id, metrics, subscriptions, public_ids)
 
     # === STORE === #
 
-    def _store_pushes(self, service, cleans, lookups):
+    def _store_pushes(self, service, cleans, lookups, values_out=None):
         keys = list(dict.fromkeys((p.external_subscription_id, p.transaction_id) for p in cleans))
         first = {}
         for push in cleans:
@@ -148,7 +156,7 @@ class FusionBillingUsage(models.Model):
         # are locked and judged; nothing is overwritten before every push is judged, and
         # a refused batch takes its new rows back out (cheaper than a savepoint per batch).
         inserted = self._insert_new(
-            service, [first[key] for key in keys if not first[key].late], lookups,
+            service, [first[key] for key in keys if not first[key].late], lookups, values_out,
         )
         stored = self._lock_existing(service, [k for k in keys if k not in inserted])
         outcomes, problems, overwrites = {}, {}, []
@@ -197,11 +205,13 @@ class FusionBillingUsage(models.Model):
         row = stored.get((push.external_subscription_id, push.transaction_id))
         return ingest.judge_key(row and row["stored"], push, row and row["policy"])
 
-    def _insert_new(self, service, pushes, lookups):
-        """INSERT ... ON CONFLICT DO NOTHING; return ``{key: id}`` of the rows created."""
+    def _insert_new(self, service, pushes, lookups, values_out=None):
+        """INSERT ... ON CONFLICT DO NOTHING; return ``{key: id}`` of the rows created.
+
+        No ``create_uid``/``write_uid``: the API's rows are all made by the same system
+        user, and each user column costs a foreign-key check per row."""
         if not pushes:
             return {}
-        uid = self.env.uid
         params = []
         for push in pushes:
             order_id, partner_id, _span = lookups.subscriptions[push.external_subscription_id]
@@ -210,20 +220,34 @@ class FusionBillingUsage(models.Model):
                 partner_id,
                 push.external_subscription_id, push.transaction_id, _naive(push.timestamp),
                 push.quantity, push.unique_key, json.dumps(push.properties, default=str),
-                uid, uid,
             ))
-        row = ("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, 'pushed', 0, %s, %s,"
+        row = ("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, 'pushed', 0,"
                " NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC', gen_random_uuid()::text)")
         query = (
             f"INSERT INTO fusion_billing_usage ({', '.join(_INSERT_COLUMNS)})"
             f" VALUES {', '.join([row] * len(pushes))}"
             " ON CONFLICT (service_id, external_subscription_id, transaction_id) DO NOTHING"
-            " RETURNING external_subscription_id, transaction_id, id"
+            " RETURNING external_subscription_id, transaction_id, id, lago_id, create_date"
         )
         # A concurrent insert of the same key makes this fail with a serialization error,
         # which the request retries (then it is a replay): not worth an ERROR in the log.
         self.env.cr.execute(query, params, log_exceptions=False)
-        return {(ext, tx): rid for ext, tx, rid in self.env.cr.fetchall()}
+        rows = self.env.cr.fetchall()
+        if values_out is not None:
+            by_key = {(p.external_subscription_id, p.transaction_id): p for p in pushes}
+            for ext, tx, rid, lago_id, created in rows:
+                push = by_key[(ext, tx)]
+                subscription_lago_id, customer_lago_id = lookups.public_ids[ext]
+                values_out[rid] = {
+                    "lago_id": lago_id, "transaction_id": tx, "code": push.code,
+                    "timestamp": _naive(push.timestamp),
+                    # As the jsonb column gives them back: decimals as strings.
+                    "properties": json.loads(json.dumps(push.properties, default=str)),
+                    "external_subscription_id": ext, "created_at": created,
+                    "lago_subscription_id": subscription_lago_id,
+                    "lago_customer_id": customer_lago_id,
+                }
+        return {(ext, tx): rid for ext, tx, rid, _lago_id, _created in rows}
 
     def _lock_existing(self, service, keys):
         """The stored rows of keys that already existed, locked until the commit."""

@@ -135,6 +135,10 @@ class TestApi(ApiCommon):
             self.event("seats-1", 5, code="seats", timestamp="2026-11-11T00:00:00Z"),
         ]})["events"]
         self.assertEqual([e["transaction_id"] for e in batch], ["calls-2", "seats-1"])
+        # A batch answers its new rows without reading them back: the same as reading them.
+        for answered in batch:
+            self.assertEqual(
+                self.ok("GET", f"/events/{answered['transaction_id']}")["event"], answered)
         refused = self.error("POST", "/events/batch", {"events": [
             self.event("calls-3", 1),
             self.event("seats-1", 6, code="seats", timestamp="2026-11-11T00:00:00Z"),
