@@ -37,8 +37,8 @@ class BillingInvoicesController(http.Controller):
             domain.append(("state", "in", serializers.odoo_values(
                 serializers.INVOICE_STATUS, args["status"])))
         if args.get("payment_status"):
-            domain.append(("payment_state", "in", serializers.odoo_values(
-                serializers.PAYMENT_STATUS, args["payment_status"])))
+            domain += request.env["account.move"]._fc_payment_status_domain(
+                args["payment_status"])
         dates = api_input.date_filters(args, ("issuing_date_from", "issuing_date_to"))
         if dates["issuing_date_from"]:
             domain.append(("invoice_date", ">=", dates["issuing_date_from"]))

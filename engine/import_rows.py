@@ -23,14 +23,16 @@ from datetime import date, datetime
 
 from .errors import EngineError, ValidationFailure
 from .money import ZERO, to_decimal
+from .serializers import INTERVALS
 
 CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
 OUTCOMES = (CREATED, UPDATED, SKIPPED, FAILED)
 CUSTOMERS, PLANS, SUBSCRIPTIONS = "customers", "plans", "subscriptions"
 TABLES = (CUSTOMERS, PLANS, SUBSCRIPTIONS)
 
-# Source billing cycle -> Odoo plan billing period (unit, value).
-CYCLES = {"monthly": ("month", 1), "yearly": ("year", 1)}
+# The billing cycles an import accepts -> Odoo plan billing period (unit, value): the
+# monthly and yearly periods, as Lago names them.
+CYCLES = {name: period for period, name in INTERVALS.items() if name in ("monthly", "yearly")}
 # Source subscription statuses (Stripe's vocabulary): imported, or left out while new.
 IMPORTED_STATUSES = frozenset({"active", "trialing", "past_due", "unpaid", "paused"})
 ENDED_STATUSES = frozenset({"canceled", "incomplete", "incomplete_expired"})
@@ -116,6 +118,13 @@ class Verdict:
 
 
 # === FIELD RULES === #
+
+
+def cycle_of(period_unit, period_value):
+    """The import cycle (``monthly``, ``yearly``) of an Odoo plan's billing period, or
+    ``None`` for any other period."""
+    name = INTERVALS.get((period_unit, period_value))
+    return name if name in CYCLES else None
 
 def text(row, name, *, required=False):
     """A short text column: trimmed, ``None`` when NULL or blank.

@@ -58,6 +58,13 @@ def _plain(value):
     return value
 
 
+def payment_status(payment_state, last_payment_failed=False):
+    """Lago's payment status of an invoice: Odoo's payment state, or ``failed`` while an
+    unpaid invoice's last payment attempt (a card charge) failed."""
+    status = PAYMENT_STATUS.get(payment_state, "pending")
+    return "failed" if status == "pending" and last_payment_failed else status
+
+
 def odoo_values(mapping, lago_value):
     """The Odoo values a Lago filter value stands for (the inverse of a mapping above);
     an unknown value stands for none."""

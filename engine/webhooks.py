@@ -19,6 +19,7 @@ import json
 import random
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .keys import WEBHOOK_SECRET_PREFIX
@@ -182,6 +183,50 @@ def next_attempt(attempts_made, now, retry_after=None, rng=random):
     return now + timedelta(seconds=wait)
 
 
+class Verdict(NamedTuple):
+    """What one attempt leaves the webhook in."""
+
+    outcome: str  # SUCCEEDED, RETRY or GONE
+    state: str  # the webhook's state: succeeded, retrying or dead
+    next_attempt: datetime | None  # aware UTC; None when nothing more is due
+    error: str | None  # for the history: the call's error, or "HTTP <status>"
+
+
+def judge_attempt(attempts_made, now, status, error=None, retry_after=None, rng=random):
+    """The webhook's state after an attempt answered ``status`` (``None``: no answer).
+
+    A 410 keeps the webhook waiting, due now: its endpoint is disabled, and the webhook
+    goes as soon as an administrator enables it again.
+
+    :param int attempts_made: attempts so far, this one included
+    :param datetime now: aware UTC time of the attempt
+    :param str error: the call's error, when there was no answer
+    :param str retry_after: the answer's ``Retry-After`` header
+    :rtype: Verdict
+    """
+    result = outcome(status)
+    error = error or (None if result == SUCCEEDED else f"HTTP {status}")
+    if result == SUCCEEDED:
+        return Verdict(result, "succeeded", None, error)
+    if result == GONE:
+        return Verdict(result, "retrying", now, error)
+    due = next_attempt(attempts_made, now, parse_retry_after(retry_after, now), rng)
+    return Verdict(result, "dead" if due is None else "retrying", due, error)
+
+
+def subscription_change(was_terminated, last_day, today):
+    """The event a change to a subscription's plan, name or last day announces:
+    ``subscription.terminated`` when the last day comes to today or before (terminating
+    sets it to today: usage runs to its end), else ``subscription.updated``.
+
+    :param bool was_terminated: its status before the change
+    :param date last_day: its end date after the change (``None``: open-ended)
+    """
+    if last_day and last_day <= today and not was_terminated:
+        return "subscription.terminated"
+    return "subscription.updated"
+
+
 def excerpt(text, limit=RESPONSE_EXCERPT):
     """The start of a response body, for the attempt history."""
     if not text:
@@ -247,8 +292,3 @@ def endpoint_problem(url, resolve, allow_private=False):
     if any(blocked_address(address) for address in addresses):
         return "private_address"
     return None
-
-
-def now_utc():
-    """Aware UTC now (a seam for tests that freeze time)."""
-    return datetime.now(UTC)

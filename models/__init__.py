@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 from . import fusion_billing_lago_mixin  # noqa: I001 (the mixins first)
 from . import fusion_billing_per_metric_mixin
+from . import fusion_billing_webhook_source
 from . import (
     account_move,
     account_move_line,

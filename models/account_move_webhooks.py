@@ -11,7 +11,8 @@ PAYMENT_STATUS_KEY = "fusion_centralize_billing.payment_status"
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "fusion.billing.webhook.source"]
 
     x_fc_payment_status = fields.Char(
         string="Announced Payment Status", readonly=True, copy=False,
@@ -23,12 +24,18 @@ class AccountMove(models.Model):
         """Lago's payment status: Odoo's payment state, or ``failed`` when the last
         payment attempt of an unpaid invoice failed."""
         self.ensure_one()
-        status = serializers.PAYMENT_STATUS.get(self.payment_state, "pending")
-        if status == "pending":
-            last = self.sudo().transaction_ids.sorted("id")[-1:]
-            if last.state == "error":
-                return "failed"
-        return status
+        last = self.sudo().transaction_ids.sorted("id")[-1:]
+        return serializers.payment_status(self.payment_state, last.state == "error")
+
+    def _fc_payment_status_domain(self, lago_status):
+        """The invoices whose :meth:`_fc_payment_status` is ``lago_status``. A failed
+        charge is not an Odoo payment state: it is read from the status the app was
+        last told (updated in the transaction of the failure)."""
+        if lago_status == "failed":
+            return [("x_fc_payment_status", "=", "failed")]
+        return [("payment_state", "in", serializers.odoo_values(
+                    serializers.PAYMENT_STATUS, lago_status)),
+                ("x_fc_payment_status", "!=", "failed")]
 
     def _fc_webhook_object(self):
         self.ensure_one()
@@ -39,11 +46,6 @@ class AccountMove(models.Model):
                           invoice_number=origin.name or None, description=self.ref or None)
             return "credit_note", serializers.credit_note(values)
         return "invoice", serializers.invoice(values, with_fees=True)
-
-    def _fc_webhook_enqueue(self, event_type):
-        Webhook = self.env["fusion.billing.webhook"]
-        for move in self:
-            Webhook._fc_enqueue(move.x_fc_service_id, event_type, move)
 
     # === HOOKS === #
 

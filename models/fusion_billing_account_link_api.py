@@ -118,16 +118,13 @@ class FusionBillingAccountLinkWebhooks(models.Model):
     """customer.created when a service gets a customer, customer.updated when what the
     API shows of it changes (its partner's fields)."""
 
-    _inherit = "fusion.billing.account.link"
+    _name = "fusion.billing.account.link"
+    _inherit = ["fusion.billing.account.link", "fusion.billing.webhook.source"]
+    _fc_webhook_service_field = "service_id"
 
     def _fc_webhook_object(self):
         self.ensure_one()
         return "customer", serializers.customer(self._fc_api_values())
-
-    def _fc_webhook_enqueue(self, event_type):
-        Webhook = self.env["fusion.billing.webhook"]
-        for link in self:
-            Webhook._fc_enqueue(link.service_id, event_type, link)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -25,12 +25,12 @@ from ..engine.import_judge import judge
 from ..engine.import_rows import (
     CREATED,
     CUSTOMERS,
-    CYCLES,
     FAILED,
     SUBSCRIPTIONS,
     UPDATED,
     RowError,
     card_details,
+    cycle_of,
 )
 from ..engine.import_source import counts
 from .fusion_billing_webhook import WEBHOOKS_MUTED
@@ -126,7 +126,7 @@ class _ImportState:
         for plan in env["sale.subscription.plan"].search([
             ("x_fc_service_id", "=", service.id), ("x_fc_plan_code", "!=", False),
         ]):
-            cycle = _cycle_of(plan)
+            cycle = cycle_of(plan.billing_period_unit, plan.billing_period_value)
             if cycle:
                 self.plans[(plan.x_fc_plan_code, cycle)] = plan
         self.catalogue = {key: bool(plan.x_fc_product_id) for key, plan in self.plans.items()}
@@ -143,7 +143,7 @@ class _ImportState:
     def known(order):
         plan = order.x_fc_plan_id
         return (order.x_fc_account_link_id.external_id or None, plan.x_fc_plan_code,
-                _cycle_of(plan))
+                cycle_of(plan.billing_period_unit, plan.billing_period_value))
 
     # === WRITING === #
 
@@ -384,11 +384,6 @@ class _ImportState:
         methods = self.env["payment.method"].with_context(active_test=False)
         return methods._get_from_code(brand, mapping=stripe_const.PAYMENT_METHODS_MAPPING) \
             or methods._get_from_code("card")
-
-
-def _cycle_of(plan):
-    period = (plan.billing_period_unit, plan.billing_period_value)
-    return next((cycle for cycle, value in CYCLES.items() if value == period), None)
 
 
 def _read_card(client, pm_id):

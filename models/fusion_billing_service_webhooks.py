@@ -8,7 +8,7 @@ from odoo.exceptions import ValidationError
 from ..engine import keys, serializers, webhooks
 from .fusion_billing_service import MANAGER_GROUP
 from .fusion_billing_webhook import TEST_EVENT
-from .fusion_billing_webhook_delivery import ALLOW_PRIVATE_PARAM, resolve
+from .fusion_billing_webhook_delivery import private_endpoints_allowed, resolve
 
 ENDPOINT_PROBLEMS = {
     "https_required": "The webhook URL must start with https://.",
@@ -48,8 +48,7 @@ class FusionBillingService(models.Model):
 
     @api.constrains("webhook_url")
     def _check_webhook_url(self):
-        allow_private = self.env["ir.config_parameter"].sudo().get_param(
-            ALLOW_PRIVATE_PARAM) in ("1", "True", "true")
+        allow_private = private_endpoints_allowed(self.env)
         for service in self.filtered("webhook_url"):
             problem = webhooks.endpoint_problem(service.webhook_url, resolve, allow_private)
             # A name that does not resolve yet is accepted (the app's DNS may come

@@ -34,6 +34,13 @@ RECORDED_FIELDS = ["state", "attempt_count", "next_attempt_date", "last_attempt_
 ALLOW_PRIVATE_PARAM = "fusion_centralize_billing.webhook_allow_private_endpoints"
 
 
+def private_endpoints_allowed(env):
+    """Whether the system parameter lets webhooks reach loopback and private addresses
+    over http (local development and tests only)."""
+    return env["ir.config_parameter"].sudo().get_param(ALLOW_PRIVATE_PARAM) in (
+        "1", "True", "true")
+
+
 def resolve(host):
     """Every address ``host`` resolves to (the endpoint check refuses private ones)."""
     return [info[4][0] for info in socket.getaddrinfo(host, None)]
@@ -63,8 +70,9 @@ class FusionBillingWebhook(models.Model):
         def drain_on_own_cursor():
             try:
                 with self.env.registry.cursor() as cr:
-                    if cr.transaction is None:  # the test runner holds the registry lock
-                        cr.transaction = Transaction(self.env.registry)
+                    # The registry this drain already holds: an environment would look
+                    # it up by name, which waits on the test runner's registry lock.
+                    cr.transaction = Transaction(self.env.registry)
                     env = api.Environment(cr, self.env.uid, self.env.context)
                     made.append(env[self._name]._fc_drain(commit=cr.commit, limit=limit))
             except Exception:
@@ -161,24 +169,14 @@ class FusionBillingWebhook(models.Model):
 
     def _fc_record(self, row, now, answer, context):
         """Record one attempt at ``row`` (made at ``now``) and schedule what follows."""
-        outcome = webhooks.outcome(answer.status)
         attempts = row["attempt_count"] + 1
-        state, next_date = "succeeded", None
-        if outcome == webhooks.GONE:
-            # The app said this endpoint is gone: stop calling it until an administrator
-            # enables it again; this webhook waits for that.
-            state, next_date = "retrying", now
+        verdict = webhooks.judge_attempt(attempts, now.replace(tzinfo=UTC), answer.status,
+                                         answer.error, answer.retry_after)
+        if verdict.outcome == webhooks.GONE:
             context.disable(row["service_id"], answer)
-        elif outcome == webhooks.RETRY:
-            aware_now = now.replace(tzinfo=UTC)
-            retry_after = webhooks.parse_retry_after(answer.retry_after, aware_now)
-            due = webhooks.next_attempt(attempts, aware_now, retry_after)
-            if due is None:
-                state = "dead"
-            else:
-                state, next_date = "retrying", due.astimezone(UTC).replace(tzinfo=None)
-        error = answer.error or (
-            None if outcome == webhooks.SUCCEEDED else f"HTTP {answer.status}")
+        state, error = verdict.state, verdict.error
+        next_date = verdict.next_attempt and \
+            verdict.next_attempt.astimezone(UTC).replace(tzinfo=None)
         self.env.cr.execute(SQL("""
             WITH attempt AS (
                 -- No create_uid: the cron's user adds nothing to the history, and each
@@ -197,7 +195,7 @@ class FusionBillingWebhook(models.Model):
                    write_date = %(now)s
              WHERE id = %(id)s
         """, id=row["id"], now=now, status=answer.status, ms=answer.duration_ms,
-            outcome=outcome, excerpt=webhooks.excerpt(answer.body), error=error,
+            outcome=verdict.outcome, excerpt=webhooks.excerpt(answer.body), error=error,
             state=state, attempts=attempts, next=next_date))
         self.invalidate_model(RECORDED_FIELDS)
         self.env["fusion.billing.webhook.attempt"].invalidate_model()
@@ -237,8 +235,7 @@ class _DrainContext:
         self.env = env
         self.targets = {}
         self.gone = set()  # services that answered 410 Gone in this drain
-        self.allow_private = env["ir.config_parameter"].sudo().get_param(
-            ALLOW_PRIVATE_PARAM) in ("1", "True", "true")
+        self.allow_private = private_endpoints_allowed(env)
 
     def target(self, service_id):
         if service_id not in self.targets:

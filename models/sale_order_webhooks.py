@@ -4,23 +4,19 @@
 
 from odoo import models
 
-from ..engine import serializers
+from ..engine import serializers, webhooks
 
 # Fields of the API's subscription object whose change is a subscription.updated.
 ANNOUNCED_FIELDS = ("x_fc_plan_id", "x_fc_name", "end_date")
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "fusion.billing.webhook.source"]
 
     def _fc_webhook_object(self):
         self.ensure_one()
         return "subscription", serializers.subscription(self._fc_api_values(self._fc_today()))
-
-    def _fc_webhook_enqueue(self, event_type):
-        Webhook = self.env["fusion.billing.webhook"]
-        for order in self:
-            Webhook._fc_enqueue(order.x_fc_service_id, event_type, order)
 
     def action_confirm(self):
         drafts = self.filtered(lambda o: o.x_fc_service_id and o.state in ("draft", "sent"))
@@ -39,13 +35,9 @@ class SaleOrder(models.Model):
         for order in watched:
             if tuple(order[name] for name in ANNOUNCED_FIELDS) == before[order.id]:
                 continue
-            today = order._fc_today()
-            ended = order.end_date and order.end_date <= today
-            was_ended = statuses[order.id] == "terminated"
-            # Terminating sets the last day to today (usage runs to its end).
-            event = "subscription.terminated" if ended and not was_ended \
-                else "subscription.updated"
-            order._fc_webhook_enqueue(event)
+            order._fc_webhook_enqueue(webhooks.subscription_change(
+                statuses[order.id] == "terminated", order.end_date or None,
+                order._fc_today()))
         return result
 
     def _action_cancel(self):

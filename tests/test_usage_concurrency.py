@@ -3,14 +3,13 @@
 """Concurrency, proven with real cursors in threads: the data is committed, each thread
 has its own transaction, and the database decides who waits."""
 
-import threading
 
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api
-from odoo.orm.environments import Transaction
 from odoo.tests import TransactionCase, tagged
 
+from .threads import in_threads
 from .usage_common import NOW
 
 CODE = "fcb_concurrency"
@@ -86,27 +85,10 @@ class TestUsageConcurrency(TransactionCase):
         return None
 
     def _in_threads(self, work, count=2):
-        """Run ``work(env)`` in ``count`` threads at once, each in its own transaction."""
-        barrier = threading.Barrier(count)
-        results, errors = [None] * count, []
-
-        def run(index):
-            try:
-                with self.registry.cursor() as cr:
-                    # The test runner holds the registry lock: give the cursor its
-                    # transaction directly instead of looking the registry up by name.
-                    cr.transaction = Transaction(self.registry)
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    barrier.wait(timeout=10)
-                    results[index] = self._retrying(work, env)
-            except Exception as error:  # noqa: BLE001 - reported to the test below
-                errors.append(error)
-
-        threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        """Run ``work(env)`` in ``count`` threads at once, each in its own transaction
+        retried as a request is."""
+        results, errors = in_threads(self.registry,
+                                     lambda env, _index: self._retrying(work, env), count)
         self.assertEqual(errors, [])
         return results
 

@@ -3,12 +3,10 @@
 """Two drains at once, as two Odoo servers run the cron: real cursors in two threads,
 committed rows, and a receiver that counts what arrives."""
 
-import threading
-
 from odoo import SUPERUSER_ID, api
-from odoo.orm.environments import Transaction
 from odoo.tests import TransactionCase, tagged
 
+from .threads import in_threads
 from .webhook_common import ALLOW_PRIVATE, LoopbackRequests
 from .webhook_receiver import Receiver
 
@@ -48,30 +46,14 @@ class TestWebhookConcurrency(LoopbackRequests, TransactionCase):
             env["ir.config_parameter"].set_param(ALLOW_PRIVATE, cls.previous_param or False)
 
     def test_drains_at_once_send_every_webhook_exactly_once(self):
-        barrier = threading.Barrier(2)
-        counts, errors = [0, 0], []
+        def drain(env, index):
+            Webhook = env["fusion.billing.webhook"]
+            # One "server" runs the cron's parallel drains, the other one drain: three
+            # drains on one queue.
+            return Webhook._fc_deliver(drains=2) if index == 0 \
+                else Webhook._fc_drain(commit=env.cr.commit)
 
-        def drain(index):
-            try:
-                with self.registry.cursor() as cr:
-                    # The test runner holds the registry lock: give the cursor its
-                    # transaction directly instead of looking the registry up by name.
-                    cr.transaction = Transaction(self.registry)
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    barrier.wait(timeout=10)
-                    Webhook = env["fusion.billing.webhook"]
-                    # One "server" runs the cron's parallel drains, the other one drain:
-                    # three drains on one queue.
-                    counts[index] = Webhook._fc_deliver(drains=2) if index == 0 \
-                        else Webhook._fc_drain(commit=cr.commit)
-            except Exception as error:  # noqa: BLE001 - reported to the test below
-                errors.append(error)
-
-        threads = [threading.Thread(target=drain, args=(index,)) for index in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        counts, errors = in_threads(self.registry, drain)
         self.assertEqual(errors, [])
 
         ids = self.receiver.ids()

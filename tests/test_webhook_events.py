@@ -158,6 +158,10 @@ class TestWebhookEvents(WebhookCommon):
         self.env.cr.flush()
         [updated] = self._webhooks("invoice.payment_status_updated")
         self.assertEqual(self._body(updated)["invoice"]["payment_status"], "failed")
+        # The API's payment_status filter finds it as failed, and no longer as pending.
+        Move = self.env["account.move"]
+        self.assertIn(invoice, Move.search(Move._fc_payment_status_domain("failed")))
+        self.assertNotIn(invoice, Move.search(Move._fc_payment_status_domain("pending")))
 
     def test_cancelling_a_posted_invoice_voids_it_and_a_credit_note_is_announced(self):
         invoice = self._posted_invoice()

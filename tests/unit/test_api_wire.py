@@ -172,3 +172,13 @@ def test_the_official_python_client_reads_an_invoice_with_its_fees():
     parsed = models.InvoiceResponse.parse_obj(body)
     assert (parsed.net_payment_term, parsed.total_due_amount_cents) == (30, 7458)
     assert parsed.fees.__root__[0].item.name == "api_calls: 15 calls"
+
+
+def test_payment_status_is_failed_only_while_unpaid_after_a_failed_charge():
+    from engine.serializers import payment_status
+
+    assert payment_status("not_paid") == "pending"
+    assert payment_status("not_paid", last_payment_failed=True) == "failed"
+    assert payment_status("partial", last_payment_failed=True) == "failed"
+    assert payment_status("paid", last_payment_failed=True) == "succeeded"
+    assert payment_status("in_payment") == "succeeded"

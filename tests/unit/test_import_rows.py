@@ -312,3 +312,12 @@ def test_results_csv_has_one_line_per_row_and_neutralises_formulas():
 def test_results_csv_refuses_an_unknown_outcome():
     with pytest.raises(ValueError):
         results_csv([("plans", "pro", "imported", "", None)])
+
+
+def test_cycle_of_an_odoo_plan_period():
+    from engine.import_rows import cycle_of
+
+    assert cycle_of("month", 1) == "monthly"
+    assert cycle_of("year", 1) == "yearly"
+    assert cycle_of("month", 3) is None  # quarterly plans take no imported subscription
+    assert cycle_of("week", 1) is None

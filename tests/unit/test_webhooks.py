@@ -187,3 +187,30 @@ def test_allow_private_accepts_http_and_loopback_for_local_development():
                                      allow_private=True) is None
     assert webhooks.endpoint_problem("ftp://127.0.0.1/", public,
                                      allow_private=True) == "https_required"
+
+
+def test_judge_attempt_success_gone_retry_and_dead_letter():
+    rng = FixedRandom(0.0)
+    assert webhooks.judge_attempt(1, NOW, 204, rng=rng) == ("succeeded", "succeeded", None, None)
+    assert webhooks.judge_attempt(3, NOW, 410, rng=rng) == ("gone", "retrying", NOW, "HTTP 410")
+    assert webhooks.judge_attempt(1, NOW, 500, rng=rng) == (
+        "retry", "retrying", NOW + timedelta(seconds=5), "HTTP 500")
+    assert webhooks.judge_attempt(2, NOW, None, error="Timed out", rng=rng) == (
+        "retry", "retrying", NOW + timedelta(minutes=5), "Timed out")
+    assert webhooks.judge_attempt(2, NOW, 429, retry_after="3600", rng=rng).next_attempt == \
+        NOW + timedelta(hours=1)
+    assert webhooks.judge_attempt(10, NOW, 503, rng=rng) == ("retry", "dead", None, "HTTP 503")
+
+
+def test_subscription_change_terminates_once_the_last_day_is_reached():
+    from datetime import date
+
+    today = date(2026, 11, 29)
+    assert webhooks.subscription_change(False, today, today) == "subscription.terminated"
+    assert webhooks.subscription_change(False, date(2026, 11, 1), today) == \
+        "subscription.terminated"
+    assert webhooks.subscription_change(False, date(2026, 12, 31), today) == \
+        "subscription.updated"
+    assert webhooks.subscription_change(False, None, today) == "subscription.updated"
+    assert webhooks.subscription_change(True, date(2026, 11, 1), today) == \
+        "subscription.updated"

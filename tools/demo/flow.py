@@ -202,7 +202,7 @@ def main():
             f"{money(charge.amount_cents, usage.currency):>14}")
     say(f"  {'total so far':<22} {'':>8}        {money(usage.amount_cents, usage.currency):>14}")
 
-    step(7, f"The month closes; Odoo's crons run (triggered as admin, XML-RPC)")
+    step(7, "The month closes; Odoo's crons run (triggered as admin, XML-RPC)")
     odoo.run_cron(odoo.ref(MODULE, "ir_cron_fusion_billing_rate_usage"))
     rated = odoo.call("fusion.billing.rated.usage", "search_read",
                       [("subscription_id", "=", order["id"])],
