@@ -1,13 +1,18 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 """Concurrency, proven with real cursors in threads: the data is committed, each thread
-has its own transaction, and the database decides who waits."""
+has its own transaction, and the database decides who waits.
+
+The class runs on a fixed today (the fixture's usage is of September to November 2026, and
+November is the open period): freezegun patches the clock process-wide, so the threads'
+rating reads the same today as the test.
+"""
 
 
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, freeze_time, tagged
 
 from .threads import in_threads
 from .usage_common import NOW
@@ -16,6 +21,7 @@ CODE = "fcb_concurrency"
 
 
 @tagged("post_install", "-at_install")
+@freeze_time(NOW.replace(tzinfo=None))
 class TestUsageConcurrency(TransactionCase):
     @classmethod
     def setUpClass(cls):
