@@ -20,6 +20,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_neutralize,
         test_security,
         test_service_keys,
+        test_usage_calendar,
         test_usage_concurrency,
         test_usage_ingest,
         test_usage_rating,

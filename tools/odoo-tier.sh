@@ -8,16 +8,39 @@
 # 127.0.0.1 only and is removed at the end, whatever happens, unless --keep is given:
 #   bash tools/odoo-tier.sh --keep   keeps the database and the cluster running, and prints
 #                                    how to run one test file against them with pytest-odoo
+#   bash tools/odoo-tier.sh --clock +365d
+#                                    runs PostgreSQL and Odoo (and the browser it starts) on a
+#                                    clock moved by that offset (libfaketime, installed with apt
+#                                    when absent): the suite must pass on any date
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 odoo_bin=${ODOO_BIN:-odoo}
 keep=0
-[ "${1:-}" = --keep ] && keep=1
+clock=
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --keep) keep=1 ;;
+        --clock) clock=$2; shift ;;
+        *) echo "odoo tier: unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+# A moved clock: only the servers and the tests see it (pip, npm and apt keep the real one,
+# whose TLS certificates are valid today).
+clocked=()
+if [ -n "$clock" ]; then
+    if ! command -v faketime >/dev/null 2>&1; then
+        echo "odoo tier: installing faketime with apt"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null
+    fi
+    export FCB_PG_CLOCK=$clock
+fi
 # The log outlives the run, for reading failures afterwards.
 log=${FCB_ODOO_LOG:-/tmp/fcb-odoo-tier.log}
 : > "$log"
 # shellcheck source=lib/pg-cluster.sh
 . "$repo/tools/lib/pg-cluster.sh"
+[ -z "$clock" ] || read -r -a clocked <<< "$(faketime_env "$clock")"
 odoo_workspace fcb-odoo-tier "$repo"
 [ "$keep" = 0 ] || trap - EXIT
 # shellcheck source=lib/odoo-python.sh
@@ -41,8 +64,9 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v google-chrome >/dev/nul
 fi
 
 echo "odoo tier: $("$odoo_bin" --version 2>/dev/null | tail -n 1), PostgreSQL on 127.0.0.1:$pg_port"
+[ -z "$clock" ] || echo "odoo tier: clock moved by $clock: $("${clocked[@]}" date -u '+%Y-%m-%d %H:%M UTC')"
 set +e
-"$odoo_bin" \
+"${clocked[@]}" "$odoo_bin" \
     --database fcb_test --db_host 127.0.0.1 --db_port "$pg_port" \
     --db_user odoo --db_password odoo --db-filter '^fcb_test$' \
     --addons-path "$work/addons,$repo/tests/standins" \

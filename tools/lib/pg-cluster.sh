@@ -25,6 +25,16 @@ as_pg() {
     fi
 }
 
+# faketime_env OFFSET: an `env` command line that runs a program on a clock moved by OFFSET
+# (+365d, -1y, ...) through libfaketime's preload. Not the `faketime` wrapper: it waits for
+# every process it started, and a server's daemon never ends.
+faketime_env() {
+    local lib
+    lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
+    [ -n "$lib" ] || { echo "libfaketime not found (apt-get install faketime)" >&2; return 1; }
+    echo "env LD_PRELOAD=$lib FAKETIME=$1"
+}
+
 # pg_cluster_start WORKDIR: a cluster in WORKDIR/pgdata with a role odoo/odoo.
 pg_cluster_start() {
     pg_work=$1
@@ -47,7 +57,10 @@ pg_cluster_start() {
     # superuser sets the cluster up through the Unix socket, trusted.
     as_pg "$pg_bin/initdb" -D "$pg_work/pgdata" -U postgres --auth-local=trust \
         --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
-    as_pg "$pg_bin/pg_ctl" -D "$pg_work/pgdata" -l "$pg_work/pg.log" -w \
+    # FCB_PG_CLOCK (tools/odoo-tier.sh --clock): the server's clock moved, as Odoo's is.
+    local clock=()
+    [ -z "${FCB_PG_CLOCK:-}" ] || read -r -a clock <<< "$(faketime_env "$FCB_PG_CLOCK")"
+    as_pg "${clock[@]}" "$pg_bin/pg_ctl" -D "$pg_work/pgdata" -l "$pg_work/pg.log" -w \
         -o "-p $pg_port -k $pg_work -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" start >/dev/null
     local psql_bin=$pg_bin/psql
     [ -x "$psql_bin" ] || psql_bin=$(command -v psql)
