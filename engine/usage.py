@@ -171,6 +171,11 @@ def handover_date(cycle, today):
     return cycle.next(cycle.period_containing(today)).start
 
 
+def day_after(last_day):
+    """The first day after a period that ends on ``last_day`` (inclusive). :rtype: date"""
+    return last_day + timedelta(days=1)
+
+
 def is_closed(start, end, today):
     """Whether the period ``[start, end)`` is over on ``today`` and holds at least a day."""
     return bool(start and end) and start < end <= today

@@ -142,24 +142,29 @@ class SaleOrder(models.Model):
         self.env["fusion.billing.usage"].flush_model()
         # Odoo reads NUMERIC columns back as floats: every figure comes out as text and is
         # read as an exact Decimal, so no amount ever goes through a binary float.
+        # Only rows not rated yet count for the period (defence in depth: a row already
+        # rated or invoiced is never counted again, whatever the period fields say).
+        # Recurring metrics carry every row up to the end, rated or not: that is their
+        # balance, not a second billing of those rows.
         query = SQL(
             """
             SELECT metric_id,
-                   COUNT(*) FILTER (WHERE timestamp >= %(start)s),
-                   (SUM(quantity) FILTER (WHERE timestamp >= %(start)s))::text,
-                   (MAX(quantity) FILTER (WHERE timestamp >= %(start)s))::text,
+                   COUNT(*) FILTER (WHERE %(open)s),
+                   (SUM(quantity) FILTER (WHERE %(open)s))::text,
+                   (MAX(quantity) FILTER (WHERE %(open)s))::text,
                    ((ARRAY_AGG(quantity ORDER BY timestamp DESC, id DESC)
-                        FILTER (WHERE timestamp >= %(start)s))[1])::text,
-                   COUNT(DISTINCT unique_key) FILTER (WHERE timestamp >= %(start)s),
+                        FILTER (WHERE %(open)s))[1])::text,
+                   COUNT(DISTINCT unique_key) FILTER (WHERE %(open)s),
                    SUM(quantity)::text,
                    COUNT(DISTINCT unique_key),
                    ARRAY_AGG(quantity::text ORDER BY timestamp, id)
-                        FILTER (WHERE timestamp >= %(start)s AND metric_id = ANY(%(events)s))
+                        FILTER (WHERE %(open)s AND metric_id = ANY(%(events)s))
               FROM fusion_billing_usage
              WHERE subscription_id = %(order)s AND timestamp < %(end)s
                AND (timestamp >= %(start)s OR metric_id = ANY(%(recurring)s))
              GROUP BY metric_id
             """,
+            open=SQL("timestamp >= %s AND state = 'pushed'", self._fc_naive(start)),
             start=self._fc_naive(start), end=self._fc_naive(end), order=self.id,
             events=with_events, recurring=recurring,
         )
@@ -226,7 +231,8 @@ class SaleOrder(models.Model):
                 if not usage_rules.is_closed(start, end, today):
                     break
                 rated |= order._fc_rate_period(start, end, billed=order.x_fc_usage_billed)
-                order.x_fc_usage_start = end
+                # The system moves the period on (a Billing User's invoice included).
+                order.sudo().x_fc_usage_start = end
                 order.flush_recordset(["x_fc_usage_start", "x_fc_usage_end"])
         return rated
 
@@ -236,7 +242,9 @@ class SaleOrder(models.Model):
         charges, total = self._fc_rate(start, end)
         last_day = end - timedelta(days=1)
         currency = self.currency_id.name
-        rated = self.env["fusion.billing.rated.usage"].create([
+        # The system writes the rating (Billing Users only read it), also when a manual
+        # invoice by a user rates the period first.
+        rated = self.env["fusion.billing.rated.usage"].sudo().create([
             {
                 "name": usage_rules.label(metric.name, metric.unit_name, rating, currency),
                 "sequence": charge.sequence,
@@ -253,7 +261,7 @@ class SaleOrder(models.Model):
                 "shadow": not billed,
             }
             for charge, metric, rating in charges
-        ])
+        ]).sudo(self.env.su)
         rated_by_metric = {r.metric_id.id: r.id for r in rated}
         self.env.flush_all()
         cases = SQL(" ").join(

@@ -15,6 +15,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_billing_user_tour,
         test_catalogue,
         test_constraints,
+        test_guard_rails,
         test_import_findings,
         test_import_wizard,
         test_neutralize,
