@@ -39,17 +39,19 @@ class FusionBillingCharge(models.Model):
 
     _name = "fusion.billing.charge"
     _description = "Usage Charge"
-    _inherit = ["fusion.billing.lago.mixin"]
+    # The chatter tracks every field that moves an amount (tiers through ``tiers_text``).
+    _inherit = ["fusion.billing.lago.mixin", "mail.thread"]
     _order = "plan_id, sequence, id"
     _check_company_auto = True
 
     sequence = fields.Integer(default=10)
     plan_id = fields.Many2one(
         "sale.subscription.plan", required=True, index=True, ondelete="cascade",
+        tracking=True,
     )
     metric_id = fields.Many2one(
         "fusion.billing.metric", required=True, index=True,
-        ondelete="restrict", check_company=True,
+        ondelete="restrict", check_company=True, tracking=True,
     )
     service_id = fields.Many2one(related="metric_id.service_id", store=True, index=True)
     # The metric's company; before a metric is chosen (a new charge in the form), the
@@ -58,30 +60,38 @@ class FusionBillingCharge(models.Model):
         "res.company", compute="_compute_company_id", store=True, index=True,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    charge_model = fields.Selection(CHARGE_MODELS, required=True, default="standard")
+    charge_model = fields.Selection(CHARGE_MODELS, required=True, default="standard",
+                                    tracking=True)
     # The pricing as the form edits it; ``properties`` is derived from these fields.
     amount = fields.Float(
-        string="Price", digits=PRICE_DIGITS,
+        string="Price", digits=PRICE_DIGITS, tracking=True,
         help="Standard: the price of one unit. Package: the price of one started package.",
     )
-    package_size = fields.Integer(help="Units in one package; a started package is paid.")
-    free_units = fields.Integer(help="Units free before the first package is paid.")
-    rate = fields.Float(string="Rate (%)", digits=PRICE_DIGITS, help="Percent of the total.")
+    package_size = fields.Integer(
+        tracking=True, help="Units in one package; a started package is paid.")
+    free_units = fields.Integer(tracking=True, help="Units free before the first package is paid.")
+    rate = fields.Float(string="Rate (%)", digits=PRICE_DIGITS, tracking=True,
+                        help="Percent of the total.")
     fixed_amount = fields.Float(
-        string="Fixed Fee per Event", digits=PRICE_DIGITS,
+        string="Fixed Fee per Event", digits=PRICE_DIGITS, tracking=True,
         help="Added for each usage push (event) of the period.",
     )
     free_units_per_events = fields.Integer(
-        string="Free Events", help="The first events of the period pay nothing (0: none).",
+        string="Free Events", tracking=True,
+        help="The first events of the period pay nothing (0: none).",
     )
     free_units_per_total_aggregation = fields.Float(
-        string="Free Total", digits=QUANTITY_DIGITS,
+        string="Free Total", digits=QUANTITY_DIGITS, tracking=True,
         help="The first part of the period's total that pays nothing (0: none).",
     )
     tier_ids = fields.One2many(
         "fusion.billing.charge.tier", "charge_id", string="Tiers", copy=True,
         help="Graduated: each tier prices the units that fall in it. Volume: the tier the "
         "total reaches prices every unit. The last tier has no upper limit.",
+    )
+    tiers_text = fields.Text(
+        string="Tier Prices", compute="_compute_tiers_text", store=True, tracking=True,
+        help="The tiers in one text, so the chatter records every change of a tier.",
     )
     properties = fields.Json(
         compute="_compute_properties", store=True, readonly=True,
@@ -110,15 +120,17 @@ class FusionBillingCharge(models.Model):
         string="Preview", compute="_compute_preview_html", sanitize=False,
     )
     included_quantity = fields.Float(
-        digits=QUANTITY_DIGITS, default=0.0,
+        digits=QUANTITY_DIGITS, default=0.0, tracking=True,
         help="Units included in the plan's price; only units beyond it are charged.",
     )
     product_id = fields.Many2one(
         "product.product", string="Invoice Product", required=True, check_company=True,
+        tracking=True,
         help="Product of the subscription line that carries this usage on invoices.",
     )
-    invoice_display_name = fields.Char(help="Label of the usage line; the metric name if empty.")
-    active = fields.Boolean(default=True)
+    invoice_display_name = fields.Char(
+        tracking=True, help="Label of the usage line; the metric name if empty.")
+    active = fields.Boolean(default=True, tracking=True)
 
     _plan_metric_uniq = models.Constraint(
         "UNIQUE(plan_id, metric_id)", "This metric is already charged on this plan."
@@ -156,6 +168,15 @@ class FusionBillingCharge(models.Model):
             charge.properties = pricing_form.properties_from_form(
                 charge.charge_model, charge._fc_form()
             )
+
+    @api.depends("charge_model", *(f"tier_ids.{name}" for name in ("sequence", *TIER_FIELDS)))
+    def _compute_tiers_text(self):
+        for charge in self:
+            if charge.charge_model not in ("graduated", "volume"):
+                charge.tiers_text = False
+                continue
+            charge.tiers_text = "\n".join(
+                tier._fc_text() for tier in charge.tier_ids.sorted("sequence")) or False
 
     @api.depends("properties")
     def _compute_properties_text(self):
@@ -412,7 +433,37 @@ class FusionBillingChargeTier(models.Model):
     @api.depends("sequence", "from_value", "to_value")
     def _compute_display_name(self):
         for tier in self:
-            tier.display_name = self.env._(
-                "%(start)s to %(end)s", start=words.quantity(str(tier.from_value)),
-                end=words.quantity(str(tier.to_value)) if tier.to_value else "…",
-            )
+            if tier.to_value:
+                tier.display_name = self.env._(
+                    "%(start)s to %(end)s", start=words.quantity(str(tier.from_value)),
+                    end=words.quantity(str(tier.to_value)))
+            else:
+                tier.display_name = self.env._(
+                    "%(start)s and above", start=words.quantity(str(tier.from_value)))
+
+    def _fc_text(self):
+        """The tier in one line of the charge's tracked ``tiers_text``."""
+        self.ensure_one()
+        text = self.env._("%(tier)s: %(price)s per unit", tier=self.display_name,
+                          price=words.quantity(str(self.per_unit_amount)))
+        if self.flat_amount:
+            text = self.env._("%(text)s + %(flat)s flat", text=text,
+                              flat=words.quantity(str(self.flat_amount)))
+        return text
+
+    # A tier edited on its own (not through its charge's form) is still tracked on the
+    # charge: its tiers text is read before the change, and compared at commit.
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["fusion.billing.charge"].browse(
+            {vals["charge_id"] for vals in vals_list if vals.get("charge_id")}
+        )._track_prepare(["tiers_text"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.charge_id._track_prepare(["tiers_text"])
+        return super().write(vals)
+
+    def unlink(self):
+        self.charge_id._track_prepare(["tiers_text"])
+        return super().unlink()

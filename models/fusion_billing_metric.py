@@ -14,13 +14,15 @@ class FusionBillingMetric(models.Model):
 
     _name = "fusion.billing.metric"
     _description = "Billable Metric"
-    _inherit = ["fusion.billing.lago.mixin"]
+    # The chatter tracks every field that changes what a push bills.
+    _inherit = ["fusion.billing.lago.mixin", "mail.thread"]
     _order = "service_id, code"
     _check_company_auto = True
 
-    name = fields.Char(required=True)
+    name = fields.Char(required=True, tracking=True)
     code = fields.Char(
-        required=True, help="Code the app sends with each usage push (Lago's metric code)."
+        required=True, tracking=True,
+        help="Code the app sends with each usage push (Lago's metric code).",
     )
     description = fields.Text()
     service_id = fields.Many2one(
@@ -38,14 +40,16 @@ class FusionBillingMetric(models.Model):
         ],
         required=True,
         default="sum",
+        tracking=True,
         help="How the pushes of one period become billable units.",
     )
     field_name = fields.Char(
-        default="value",
+        default="value", tracking=True,
         help="Property of the pushed event holding the number (sum, maximum, last value) "
         "or the key (unique count).",
     )
     recurring = fields.Boolean(
+        tracking=True,
         help="The value carries into the next period instead of starting again at zero "
         "(seats, stored gigabytes). Allowed for sum and unique count only.",
     )
@@ -53,14 +57,16 @@ class FusionBillingMetric(models.Model):
         [(ingest.OVERWRITE, "Newest Push Wins"), (ingest.REJECT, "Reject Changes")],
         required=True,
         default=ingest.OVERWRITE,
+        tracking=True,
         help="What a re-push of a stored window (same transaction id) with another figure "
         "does. Newest Push Wins: it replaces the old figure, which stays visible on the "
         "usage row with a revision count. Reject Changes: it is refused "
         "(value_already_exist). An identical re-push is always accepted, and a window of a "
         "rated period never changes.",
     )
-    unit_name = fields.Char(string="Unit", help="Shown on invoices, e.g. GB, API call, seat.")
-    active = fields.Boolean(default=True)
+    unit_name = fields.Char(string="Unit", tracking=True,
+                            help="Shown on invoices, e.g. GB, API call, seat.")
+    active = fields.Boolean(default=True, tracking=True)
     charge_ids = fields.One2many("fusion.billing.charge", "metric_id", string="Charges")
 
     _service_code_uniq = models.Constraint(

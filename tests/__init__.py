@@ -14,6 +14,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_backend_tour,
         test_billing_user_tour,
         test_catalogue,
+        test_catalogue_audit,
         test_change_plan,
         test_constraints,
         test_guard_rails,
