@@ -43,6 +43,7 @@
         "wizard/fusion_billing_import_wizard_views.xml",
         "views/fusion_billing_menus.xml",
         "wizard/fusion_billing_change_plan_views.xml",
+        "wizard/fusion_billing_charge_preview_views.xml",
     ],
     "demo": [
         "demo/fusion_billing_demo.xml",

@@ -107,18 +107,6 @@ class FusionBillingCharge(models.Model):
         help="What this charge costs, in words, in the company's currency.",
     )
     pricing_problems = fields.Text(compute="_compute_pricing_summary")
-    preview_quantity = fields.Float(
-        string="Quantity", digits=QUANTITY_DIGITS, compute="_compute_preview_inputs",
-        readonly=False, store=False,
-        help="A quantity of the period to price with this charge (nothing is saved).",
-    )
-    preview_events = fields.Integer(
-        string="In Events", compute="_compute_preview_inputs", readonly=False, store=False,
-        help="Percentage with per-event rules: how many pushes the quantity came in.",
-    )
-    preview_html = fields.Html(
-        string="Preview", compute="_compute_preview_html", sanitize=False,
-    )
     included_quantity = fields.Float(
         digits=QUANTITY_DIGITS, default=0.0, tracking=True,
         help="Units included in the plan's price; only units beyond it are charged.",
@@ -197,17 +185,6 @@ class FusionBillingCharge(models.Model):
             except ValidationFailure as failure:
                 charge.pricing_summary = self.env._("Not valid yet: see the problems below.")
                 charge.pricing_problems = "\n".join(messages.sentences(failure))
-
-    def _compute_preview_inputs(self):
-        for charge in self:
-            charge.preview_quantity = 0.0
-            charge.preview_events = 1
-
-    @api.depends("properties", "included_quantity", "preview_quantity", "preview_events",
-                 "currency_id", "metric_id.unit_name", "pricing_problems")
-    def _compute_preview_html(self):
-        for charge in self:
-            charge.preview_html = charge._fc_preview_table()
 
     # === ONCHANGE METHODS === #
 
@@ -320,8 +297,21 @@ class FusionBillingCharge(models.Model):
             problems=problems,
         )
 
-    def _fc_preview(self):
-        """The preview quantity priced by this charge. :rtype: engine.pricing.words.Preview"""
+    def action_open_preview(self):
+        """Price a quantity with this charge in a dialog that writes nothing (see
+        ``fusion.billing.charge.preview``)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Preview %(charge)s", charge=self.display_name),
+            "res_model": "fusion.billing.charge.preview",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_charge_id": self.id},
+        }
+
+    def _fc_preview(self, quantity, events=1):
+        """A quantity priced by this charge. :rtype: engine.pricing.words.Preview"""
         self.ensure_one()
         currency = self._fc_currency()
         charge = rating.Charge.build(
@@ -330,19 +320,19 @@ class FusionBillingCharge(models.Model):
             currency_exponent=currency.decimal_places,
         )
         return words.preview(
-            charge, str(self.preview_quantity or 0), events=self.preview_events or 1,
+            charge, str(quantity or 0), events=events or 1,
             currency=currency.name, unit=self.metric_id.unit_name,
         )
 
-    def _fc_preview_table(self):
-        """The preview as a small table, every value escaped."""
+    def _fc_preview_table(self, quantity, events=1):
+        """A quantity priced by this charge, as a small table (every value escaped)."""
         self.ensure_one()
         currency = self._fc_currency()
         if self.pricing_problems:
             return Markup("<p class='text-muted'>%s</p>") % self.env._(
-                "Fix the pricing problems above to see a preview.")
+                "Fix the pricing problems of this charge to see a preview.")
         try:
-            result = self._fc_preview()
+            result = self._fc_preview(quantity, events)
         except ValidationFailure as failure:
             return Markup("<p class='text-danger'>%s</p>") % "; ".join(
                 messages.sentences(failure))

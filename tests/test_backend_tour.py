@@ -47,6 +47,8 @@ class TestBackendTour(HttpCase):
             self.fail(f"the browser could not run the tour: {skipped}")
         charge = self.env["fusion.billing.charge"].search([("plan_id.name", "=", "Tour Plan")])
         self.assertEqual(charge.charge_model, "graduated")
+        self.assertEqual(charge.write_date, charge.create_date,
+                         "the preview wrote nothing on the charge")
         self.assertEqual(charge.properties, {"graduated_ranges": [
             {"from_value": 0, "to_value": 10, "per_unit_amount": "1", "flat_amount": "2"},
             {"from_value": 10, "to_value": None, "per_unit_amount": "0.5",
