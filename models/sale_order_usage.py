@@ -15,6 +15,7 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
 
@@ -393,6 +394,7 @@ class SaleOrder(models.Model):
         Runs for the native recurring invoicing and for a manual invoice alike. A period
         that closed but is not rated yet (this ran before the rating cron) is rated first.
         """
+        self._fc_check_not_shadow()
         metered = self.filtered(lambda o: o.x_fc_service_id and o.plan_id)
         metered._fc_lock()
         for order in metered:
@@ -418,6 +420,19 @@ class SaleOrder(models.Model):
             if invoice:
                 order._fc_add_usage_lines(invoice)
         return moves
+
+    def _fc_check_not_shadow(self):
+        """Shadow never bills: an app subscription of a service in shadow mode is never
+        invoiced, whoever asks (a Create Invoice, a script, the superuser)."""
+        shadow = self.filtered(lambda o: o.x_fc_service_id.mode == "shadow")
+        if shadow:
+            raise UserError(self.env._(
+                "%(orders)s cannot be invoiced: %(service)s is in shadow mode, where Odoo "
+                "computes the billing for the reconciliation only and never invoices, "
+                "charges or emails. Native billing invoices it once the service goes live.",
+                orders=", ".join(shadow.mapped("display_name")),
+                service=shadow[0].x_fc_service_id.name,
+            ))
 
     def _fc_pending_usage(self):
         self.ensure_one()

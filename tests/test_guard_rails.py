@@ -127,3 +127,36 @@ class TestGuardRails(UsageCommon):
             lambda line: line.product_id == self.product)
         self.assertEqual(sum(usage_lines.mapped("price_subtotal")), 24.0)
         self.assertEqual(october_usage.invoice_id, october, "October stays on its invoice")
+
+
+@tagged("post_install", "-at_install")
+class TestShadowIsNeverInvoiced(UsageCommon):
+
+    def test_a_shadow_subscription_cannot_be_invoiced_by_hand(self):
+        self.service.mode = "shadow"
+        order = self._subscription(start="2026-10-01", next_invoice=False)
+        self.assertTrue(order.x_fc_shadow)
+        for env in (self.env, order.with_user(self.billing_manager).env):
+            with self.subTest(user=env.user.name), self.assertRaises(UserError) as caught:
+                order.with_env(env)._create_invoices()
+            self.assertIn("shadow mode", str(caught.exception))
+        # The native Create Invoice dialog, regular invoice and down payment alike.
+        for method in ("delivered", "percentage"):
+            wizard = self.env["sale.advance.payment.inv"].with_context(
+                active_model="sale.order", active_ids=order.ids).create({
+                    "advance_payment_method": method, "amount": 10})
+            with self.subTest(method=method), self.assertRaises(UserError):
+                wizard.create_invoices()
+        self.assertFalse(order.invoice_ids)
+
+    def test_the_create_invoice_buttons_are_not_offered_in_shadow(self):
+        arch = etree.fromstring(self.env["sale.order"].get_views([(False, "form")])
+                                ["views"]["form"]["arch"])
+        for button_id in ("create_invoice", "create_invoice_percentage"):
+            invisible = arch.xpath(f"//button[@id='{button_id}']")[0].get("invisible")
+            self.assertTrue(invisible.endswith(" or (x_fc_shadow)"), invisible)
+
+    def test_a_live_subscription_is_still_invoiced_by_hand(self):
+        order = self._subscription()
+        with freeze_time("2026-11-02 09:00:00"):
+            self.assertTrue(order._create_invoices())
