@@ -54,6 +54,8 @@ class FusionBillingCharge(models.Model):
         ondelete="restrict", check_company=True, tracking=True,
     )
     service_id = fields.Many2one(related="metric_id.service_id", store=True, index=True)
+    # The plan's service: the metrics a charge may price (the form's metric list).
+    plan_service_id = fields.Many2one(related="plan_id.x_fc_service_id", string="Plan Service")
     # The metric's company; before a metric is chosen (a new charge in the form), the
     # plan's or the current one, so the metric and product lists offer that company's.
     company_id = fields.Many2one(
@@ -111,10 +113,12 @@ class FusionBillingCharge(models.Model):
         digits=QUANTITY_DIGITS, default=0.0, tracking=True,
         help="Units included in the plan's price; only units beyond it are charged.",
     )
+    # Required, but filled on create when left empty (see _fc_default_products), so an
+    # administrator without product rights sets up a whole plan from its form.
     product_id = fields.Many2one(
-        "product.product", string="Invoice Product", required=True, check_company=True,
-        tracking=True,
-        help="Product of the subscription line that carries this usage on invoices.",
+        "product.product", string="Invoice Product", check_company=True, tracking=True,
+        help="Product of the invoice line that carries this usage (its taxes and income "
+        "account). Left empty, the metric's product on other plans, or a new one.",
     )
     invoice_display_name = fields.Char(
         tracking=True, help="Label of the usage line; the metric name if empty.")
@@ -210,7 +214,28 @@ class FusionBillingCharge(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._fc_pricing_from_properties(vals, vals.get("charge_model") or "standard")
+        self._fc_default_products(vals_list)
         return super().create(vals_list)
+
+    @api.model
+    def _fc_default_products(self, vals_list):
+        """The invoice product of a charge given none: the one its metric is already
+        invoiced with on another plan, or a new service product named after the metric
+        (made by the system: the charge's author needs no product rights)."""
+        Metric = self.env["fusion.billing.metric"]
+        for vals in vals_list:
+            if vals.get("product_id") or not vals.get("metric_id"):
+                continue
+            metric = Metric.browse(vals["metric_id"])
+            product = metric.sudo().charge_ids.product_id[:1]
+            if not product:
+                product = self.env["product.product"].sudo().create({
+                    "name": self.env._("%(metric)s usage", metric=metric.name),
+                    "type": "service",
+                    "invoice_policy": "delivery",
+                    "company_id": metric.company_id.id,
+                })
+            vals["product_id"] = product.id
 
     def write(self, vals):
         if "properties" not in vals:
@@ -376,6 +401,12 @@ class FusionBillingCharge(models.Model):
                 raise ValidationError(
                     charge._fc_problems_message(charge.charge_model, failure)
                 ) from failure
+
+    @api.constrains("product_id")
+    def _check_product(self):
+        if self.filtered(lambda charge: not charge.product_id):
+            raise ValidationError(self.env._(
+                "A usage charge needs the product its invoice line is made of."))
 
     @api.constrains("plan_id", "metric_id")
     def _check_plan_company(self):

@@ -1,7 +1,7 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..engine import catalogue, ingest
 from ..engine.errors import ValidationFailure
@@ -25,9 +25,11 @@ class FusionBillingMetric(models.Model):
         help="Code the app sends with each usage push (Lago's metric code).",
     )
     description = fields.Text()
+    # No company check: the metric's company is its service's (the record rule offers the
+    # services of the user's companies), and a new metric has no company to check yet.
     service_id = fields.Many2one(
         "fusion.billing.service", required=True, index=True, ondelete="restrict",
-        check_company=True,
+        tracking=True,
     )
     company_id = fields.Many2one(related="service_id.company_id", store=True, index=True)
     aggregation = fields.Selection(
@@ -83,6 +85,34 @@ class FusionBillingMetric(models.Model):
             if unit and unit.lower() not in name.lower():
                 name = f"{name} ({unit})"
             metric.display_name = name
+
+    @api.onchange("name")
+    def _onchange_name(self):
+        if self.name and not self.code:
+            self.code = catalogue.code_from_name(self.name)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name") and not vals.get("code"):
+                vals["code"] = catalogue.code_from_name(vals["name"])
+        return super().create(vals_list)
+
+    @api.model
+    def name_create(self, name):
+        """Quick-create (a charge's metric list): the code from the name, the service the
+        list was opened for (``default_service_id``), or the only service there is."""
+        service = self.env["fusion.billing.service"].browse(
+            self.env.context.get("default_service_id"))
+        if not service:
+            services = self.env["fusion.billing.service"].search([], limit=2)
+            service = services if len(services) == 1 else service
+        if not service:
+            raise UserError(self.env._(
+                "Choose the plan's service first, or use Create and edit… to say which "
+                "service counts %(metric)s.", metric=name))
+        metric = self.create({"name": name, "service_id": service.id})
+        return metric.id, metric.display_name
 
     def _fc_rule(self):
         """What judging a push needs of this metric. :rtype: engine.ingest.MetricRule"""

@@ -109,3 +109,38 @@ class TestCatalogueAudit(FusionBillingCommon):
         charge = self._create_charge(charge_model="graduated", properties=None, tier_ids=[
             Command.create({"sequence": 1, "from_value": 0, "per_unit_amount": 1})])
         self.assertEqual(charge.tiers_text, "0 and above: 1 per unit")
+
+
+@tagged("post_install", "-at_install")
+class TestNewService(FusionBillingCommon):
+    """What a new administrator needs to set a service up without a shell."""
+
+    def test_a_new_metric_is_offered_the_user_s_services_and_gets_a_code(self):
+        Metric = self.env["fusion.billing.metric"].with_user(self.billing_manager)
+        with Form(Metric) as form:
+            form.name = "Map Loads (k)"
+            self.assertEqual(form.code, "map_loads_k")
+            form.service_id = self.service
+        self.assertEqual(form.record.company_id, self.company)
+        quick_id, _name = Metric.with_context(
+            default_service_id=self.service.id).name_create("Tile Requests")
+        self.assertEqual(Metric.browse(quick_id).code, "tile_requests")
+
+    def test_a_charge_offers_its_plan_s_metrics_and_service_products(self):
+        other = self._create_service(name="NexaDesk", code="desk")
+        other_metric = self._create_metric(other, code="chats")
+        charge_form = self.env.ref("fusion_centralize_billing.fusion_billing_charge_view_form")
+        arch = self.env["fusion.billing.charge"].get_views([(charge_form.id, "form")])[
+            "views"]["form"]["arch"]
+        self.assertIn("('service_id', '=?', plan_service_id)", arch)
+        charge = self._create_charge(product_id=False)
+        self.assertEqual(charge.plan_service_id, self.service)
+        offered = self.env["fusion.billing.metric"].search(
+            [("service_id", "=?", charge.plan_service_id.id)])
+        self.assertIn(self.metric, offered)
+        self.assertNotIn(other_metric, offered)
+        self.assertEqual(charge.product_id.name, "storage_gb usage")
+        self.assertEqual(charge.product_id.type, "service")
+        again = self._create_charge(plan_id=self.env["sale.subscription.plan"].create({
+            "name": "Other", "x_fc_service_id": self.service.id}).id, product_id=False)
+        self.assertEqual(again.product_id, charge.product_id, "one product per metric")
