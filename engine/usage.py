@@ -48,6 +48,37 @@ class ChargeUsage(NamedTuple):
     rating: Any  # engine.rating.Rating
 
 
+# The MetricStats figure that is a period's units, per (aggregation, recurring): the one
+# rule, read by units() and by the usage analysis (the model's SQL view picks the same
+# figure in SQL).
+UNIT_FIGURES = {
+    ("sum", False): "total",
+    ("count", False): "count",
+    ("unique", False): "distinct",
+    ("max", False): "peak",
+    ("last", False): "last",
+    ("sum", True): "balance",
+    ("unique", True): "keys_to_date",
+}
+
+
+def unit_figure(aggregation, recurring):
+    """The :class:`MetricStats` figure holding a period's units. :rtype: str"""
+    return UNIT_FIGURES[(aggregation, bool(recurring))]
+
+
+def additive(aggregation, recurring):
+    """Whether a metric's units of several periods add up to a figure of the same kind.
+
+    A sum or a count of one month plus the next is the sum or count of both; a peak, a
+    last value, a count of distinct keys or a carried balance is not (two monthly peaks
+    of 6 vCPUs are not a peak of 12).
+
+    :rtype: bool
+    """
+    return unit_figure(aggregation, recurring) in ("total", "count")
+
+
 def units(aggregation, recurring, stats):
     """The period's units and per-push events from its SQL figures.
 
@@ -59,21 +90,16 @@ def units(aggregation, recurring, stats):
     :raise ValidationFailure: ``pushes: negative_balance`` when a recurring sum's deltas
         take it below zero
     """
-    if recurring:
-        if aggregation == "sum":
-            if stats.balance < 0:
-                raise ValidationFailure({"pushes": ["negative_balance"]})
-            return to_decimal(stats.balance), None
-        return Decimal(stats.keys_to_date), None
-    if aggregation == "sum":
-        return to_decimal(stats.total or ZERO), stats.events
-    if aggregation == "count":
-        return Decimal(stats.count), (Decimal(1),) * stats.count
-    if aggregation == "unique":
-        return Decimal(stats.distinct), (Decimal(1),) * stats.distinct
-    if aggregation == "max":
-        return (ZERO if stats.peak is None else to_decimal(stats.peak)), None
-    return (ZERO if stats.last is None else to_decimal(stats.last)), None  # last
+    figure = unit_figure(aggregation, recurring)
+    value = getattr(stats, figure)
+    if figure == "balance" and value < 0:
+        raise ValidationFailure({"pushes": ["negative_balance"]})
+    quantity = ZERO if value is None else to_decimal(value or ZERO)
+    if figure == "total":
+        return quantity, stats.events
+    if figure in ("count", "distinct"):
+        return quantity, (Decimal(1),) * int(value)
+    return quantity, None
 
 
 def rate_period(charges, stats_by_metric):

@@ -114,6 +114,18 @@ class FusionBillingMetric(models.Model):
         metric = self.create({"name": name, "service_id": service.id})
         return metric.id, metric.display_name
 
+    def action_view_usage_periods(self):
+        """This metric's usage by billing period: a graph with one unit on its axis."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "fusion_centralize_billing.action_fusion_billing_usage_period_metric")
+        action["domain"] = [("metric_id", "=", self.id)]
+        action["display_name"] = self.env._(
+            "%(metric)s by Period, in %(unit)s", metric=self.name,
+            unit=words.units(self.unit_name)) if self.unit_name else self.env._(
+            "%(metric)s by Period", metric=self.name)
+        return action
+
     def _fc_rule(self):
         """What judging a push needs of this metric. :rtype: engine.ingest.MetricRule"""
         self.ensure_one()

@@ -46,7 +46,15 @@ class FusionBillingRatedUsage(models.Model):
     units = fields.Float(digits=(20, 6), readonly=True)
     included_units = fields.Float(digits=(20, 6), readonly=True)
     billable_units = fields.Float(digits=(20, 6), readonly=True)
-    amount = fields.Monetary(readonly=True)
+    amount = fields.Monetary(readonly=True, aggregator=None)
+    # Totals keep apart what goes on invoices and what only feeds the dual run.
+    billed_amount = fields.Monetary(
+        string="Billed", compute="_compute_split_amounts", store=True,
+        help="The amount of a period rated for the invoice (live).")
+    shadow_amount = fields.Monetary(
+        string="Reconciliation Only", compute="_compute_split_amounts", store=True,
+        help="The amount of a period rated in shadow mode: compared with the app's bill, "
+        "never invoiced.")
     precise_amount = fields.Char(readonly=True, help="The amount before rounding to the cent.")
     amount_details = fields.Json(readonly=True, help="How the pricing model reached the amount.")
     shadow = fields.Boolean(readonly=True, help="Rated while the service was in shadow mode.")
@@ -63,6 +71,12 @@ class FusionBillingRatedUsage(models.Model):
         "UNIQUE(subscription_id, charge_id, period_start)",
         "This charge is already rated for this period.",
     )
+
+    @api.depends("shadow", "amount")
+    def _compute_split_amounts(self):
+        for rated in self:
+            rated.billed_amount = 0.0 if rated.shadow else rated.amount
+            rated.shadow_amount = rated.amount if rated.shadow else 0.0
 
     @api.depends("shadow", "amount", "invoice_line_id", "invoice_line_id.parent_state")
     def _compute_state(self):

@@ -57,7 +57,9 @@ class FusionBillingUsage(models.Model):
         string="External Subscription ID", required=True, readonly=True,
     )
     timestamp = fields.Datetime(required=True, help="When the usage happened (UTC).")
-    quantity = fields.Float(digits=(20, 6), required=True, default=0.0)
+    # No group sum: pushes of a peak, a last value or a unique count do not add up to
+    # anything billed (Usage by Period aggregates them as their metric says).
+    quantity = fields.Float(digits=(20, 6), required=True, default=0.0, aggregator=None)
     unique_key = fields.Char(help="The distinct key counted by unique-count metrics.")
     properties = fields.Json(help="The push's properties as the app sent them.")
     revision = fields.Integer(

@@ -26,6 +26,8 @@ if importlib.util.find_spec("odoo") is not None:
         test_service_keys,
         test_usage_concurrency,
         test_usage_ingest,
+        test_usage_period,
+        test_usage_period_tour,
         test_usage_rating,
         test_usage_shadow,
         test_webhook_concurrency,

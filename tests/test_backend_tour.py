@@ -37,7 +37,7 @@ class TestBackendTour(HttpCase):
             "timestamp": "2026-11-01 10:00:00", "quantity": 42,
         })
 
-    def test_finance_staff_price_a_graduated_charge_and_read_the_usage_pivot(self):
+    def test_finance_staff_price_a_graduated_charge_and_read_the_usage(self):
         # CI must run this tour: a missing browser is a failure, never a skip.
         self.assertTrue(any(shutil.which(name) for name in BROWSERS),
                         "no Chrome or Chromium on PATH (apt-get install chromium)")

@@ -10,10 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.aggregation import Push, aggregate, latest_per_window
+from engine.catalogue import AGGREGATIONS, RECURRING_AGGREGATIONS
 from engine.errors import ValidationFailure
 from engine.rating import Charge
 from engine.usage import (
+    UNIT_FIGURES,
     MetricStats,
+    additive,
+    day_after,
     is_closed,
     label,
     open_period_end,
@@ -204,3 +208,23 @@ def test_percentage_without_any_push_costs_nothing():
 
 def test_float_figures_are_read_as_typed():
     assert units("sum", False, MetricStats(count=1, total=133.33)) == (D("133.33"), None)
+
+
+def test_every_coherent_metric_has_one_unit_figure():
+    coherent = {(aggregation, False) for aggregation in AGGREGATIONS} | {
+        (aggregation, True) for aggregation in RECURRING_AGGREGATIONS}
+    assert set(UNIT_FIGURES) == coherent
+    assert set(UNIT_FIGURES.values()) <= set(MetricStats._fields)
+
+
+@pytest.mark.parametrize(("aggregation", "recurring", "expected"), [
+    ("sum", False, True), ("count", False, True),
+    ("max", False, False), ("last", False, False), ("unique", False, False),
+    ("sum", True, False), ("unique", True, False),
+])
+def test_only_sums_and_counts_add_up_over_periods(aggregation, recurring, expected):
+    assert additive(aggregation, recurring) is expected
+
+
+def test_the_day_after_a_period():
+    assert day_after(date(2026, 2, 28)) == date(2026, 3, 1)

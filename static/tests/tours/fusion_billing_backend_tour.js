@@ -1,5 +1,6 @@
 /** Finance staff at work (a Billing User): a graduated charge with two tiers made
- * through the form, a quantity previewed in a dialog that writes nothing, then the usage. Data comes from
+ * through the form, a quantity previewed in a dialog that writes nothing, then the usage
+ * pushes. Data comes from
  * tests/test_backend_tour.py. */
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
@@ -139,13 +140,8 @@ registry.category("web_tour.tours").add("fusion_billing_backend_tour", {
             run: "click",
         },
         {
-            content: "Switch to the pivot",
-            trigger: ".o_switch_view.o_pivot",
-            run: "click",
-        },
-        {
-            content: "The pivot shows usage by metric, with its unit",
-            trigger: '.o_pivot th:contains("Tour Calls")',
+            content: "The pushes, one by one, each with its unit",
+            trigger: '.o_data_row:has(.o_data_cell:contains("Tour Calls")):has(.o_data_cell:contains("42"))',
         },
     ],
 });
