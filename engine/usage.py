@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .errors import ValidationFailure
-from .money import ZERO, decimal_str, to_decimal
+from .money import ZERO, to_decimal
 from .periods import BillingCycle, local_midnight_utc  # noqa: F401 (re-exported)
 from .rating import rate
 
@@ -210,57 +210,3 @@ def is_closed(start, end, today):
 def shadow_cycle(start_date, value, unit):
     """The billing cycle of a shadow subscription. :rtype: BillingCycle"""
     return BillingCycle(start_date, value, unit)
-
-
-def label(metric_name, unit, rating, currency="CAD"):
-    """The invoice line text: what the customer pays for, in words.
-
-    ``"API calls: 1250 calls, 1000 included, 250 billed (graduated: 0-100 at CAD 0.50,
-    101+ at CAD 0.40)"``
-
-    :rtype: str
-    """
-    unit = f" {unit}" if unit else ""
-    parts = [f"{decimal_str(rating.units)}{unit}"]
-    if rating.included_units:
-        parts.append(f"{decimal_str(rating.included_units)} included")
-        parts.append(f"{decimal_str(rating.billable_units)} billed")
-    detail = _pricing_words(rating, currency)
-    text = f"{metric_name}: {', '.join(parts)}"
-    return f"{text} ({detail})" if detail else text
-
-
-def _money(currency, value):
-    return f"{currency} {decimal_str(Decimal(value))}"
-
-
-def _pricing_words(rating, currency):
-    model = rating.charge.model
-    details = rating.breakdown
-    if model == "standard":
-        return f"at {_money(currency, details['per_unit_amount'])} each"
-    if model == "graduated":
-        tiers = [_tier(tier, currency) for tier in details["graduated_ranges"]]
-        return "graduated: " + ", ".join(tiers)
-    if model == "volume":
-        return "volume tier " + _tier(details, currency)
-    if model == "package":
-        free = f", {details['free_units']} free" if details["free_units"] != "0" else ""
-        return (f"{details['packages']} x {details['per_package_size']} at "
-                f"{_money(currency, details['per_package_unit_amount'])}{free}")
-    if model == "percentage":
-        fixed = ""
-        if details["paid_events"] not in (None, "0"):
-            fixed = (f" + {details['paid_events']} x "
-                     f"{_money(currency, details['fixed_fee_unit_amount'])}")
-        return f"{details['rate']}% of {details['paid_units']}{fixed}"
-    return ""
-
-
-def _tier(tier, currency):
-    upper = tier["to_value"]
-    span = f"{tier['from_value']}-{upper}" if upper is not None else f"{tier['from_value']}+"
-    words = f"{span} at {_money(currency, tier['per_unit_amount'])}"
-    if Decimal(tier["flat_unit_amount"]):
-        words += f" + {_money(currency, tier['flat_unit_amount'])} flat"
-    return words

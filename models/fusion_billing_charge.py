@@ -12,6 +12,7 @@ from ..engine import messages, pricing, rating
 from ..engine.errors import ValidationFailure
 from ..engine.pricing import form as pricing_form
 from ..engine.pricing import words
+from .fusion_billing_locale import translator
 
 CHARGE_MODELS = [
     ("standard", "Standard"),
@@ -184,11 +185,13 @@ class FusionBillingCharge(models.Model):
                     charge.charge_model, charge.properties or {},
                     included=str(charge.included_quantity or 0), currency=currency.name,
                     exponent=currency.decimal_places, unit=charge.metric_id.unit_name,
+                    locale=translator(self.env),
                 )
                 charge.pricing_problems = False
             except ValidationFailure as failure:
                 charge.pricing_summary = self.env._("Not valid yet: see the problems below.")
-                charge.pricing_problems = "\n".join(messages.sentences(failure))
+                charge.pricing_problems = "\n".join(
+                    messages.sentences(failure, translator(self.env).gettext))
 
     # === ONCHANGE METHODS === #
 
@@ -314,7 +317,8 @@ class FusionBillingCharge(models.Model):
         return values
 
     def _fc_problems_message(self, model, failure):
-        problems = "\n".join(f"- {line}" for line in messages.sentences(failure))
+        problems = "\n".join(f"- {line}" for line in messages.sentences(
+            failure, translator(self.env).gettext))
         label = dict(CHARGE_MODELS).get(model, model)
         return self.env._(
             "The %(model)s pricing of %(metric)s is not valid:\n%(problems)s",
@@ -346,7 +350,7 @@ class FusionBillingCharge(models.Model):
         )
         return words.preview(
             charge, str(quantity or 0), events=events or 1,
-            currency=currency.name, unit=self.metric_id.unit_name,
+            currency=currency.name, unit=self.metric_id.unit_name, locale=translator(self.env),
         )
 
     def _fc_preview_table(self, quantity, events=1):
@@ -360,7 +364,7 @@ class FusionBillingCharge(models.Model):
             result = self._fc_preview(quantity, events)
         except ValidationFailure as failure:
             return Markup("<p class='text-danger'>%s</p>") % "; ".join(
-                messages.sentences(failure))
+                messages.sentences(failure, translator(self.env).gettext))
 
         def cash(value):
             return words.money(value, currency.name, currency.decimal_places)

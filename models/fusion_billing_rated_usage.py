@@ -1,6 +1,11 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
+
+from ..engine.pricing import words
+from .fusion_billing_locale import translator
 
 RATED_USAGE_STATES = [
     ("to_invoice", "To Invoice"),
@@ -57,6 +62,9 @@ class FusionBillingRatedUsage(models.Model):
         "never invoiced.")
     precise_amount = fields.Char(readonly=True, help="The amount before rounding to the cent.")
     amount_details = fields.Json(readonly=True, help="How the pricing model reached the amount.")
+    amount_details_html = fields.Html(
+        string="How the Amount Was Reached", compute="_compute_amount_details_html",
+        sanitize=False, help="The breakdown, line by line, adding up to the amount.")
     shadow = fields.Boolean(readonly=True, help="Rated while the service was in shadow mode.")
     invoice_line_id = fields.Many2one(
         "account.move.line", readonly=True, index="btree_not_null", ondelete="set null",
@@ -71,6 +79,34 @@ class FusionBillingRatedUsage(models.Model):
         "UNIQUE(subscription_id, charge_id, period_start)",
         "This charge is already rated for this period.",
     )
+
+    @api.depends("amount_details", "included_units", "amount", "precise_amount")
+    def _compute_amount_details_html(self):
+        for rated in self:
+            rated.amount_details_html = rated._fc_breakdown_table() if rated.amount_details \
+                else False
+
+    def _fc_breakdown_table(self):
+        """The stored breakdown as a table (every value escaped), its lines adding up to
+        the precise amount, then the amount rounded to the cent."""
+        self.ensure_one()
+        currency = self.currency_id
+        lines = words.detail_lines(
+            words.model_of(self.amount_details), self.amount_details,
+            str(self.included_units or 0), currency=currency.name,
+            exponent=currency.decimal_places, unit=self.unit_name,
+            locale=translator(self.env))
+
+        def cash(value):
+            return words.money(value, currency.name, currency.decimal_places)
+
+        rows = Markup().join(
+            Markup("<tr><td>%s</td><td class='text-end'>%s</td></tr>") % (text, cash(value))
+            for text, value in lines)
+        return Markup(
+            "<table class='table table-sm o_fc_breakdown'><tbody>%s</tbody><tfoot>"
+            "<tr><th>%s</th><th class='text-end'>%s</th></tr></tfoot></table>"
+        ) % (rows, self.env._("Amount, rounded to the cent"), currency.format(self.amount))
 
     @api.depends("shadow", "amount")
     def _compute_split_amounts(self):

@@ -1,5 +1,6 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+import json
 import uuid
 
 from odoo import api, fields, models
@@ -59,6 +60,9 @@ class FusionBillingWebhook(models.Model):
     payload = fields.Text(
         readonly=True, help="The JSON body, exactly as signed and sent on every attempt."
     )
+    payload_pretty = fields.Text(
+        string="Body", compute="_compute_payload_pretty",
+        help="The body laid out for reading; the bytes sent are the copied ones.")
     state = fields.Selection(WEBHOOK_STATES, required=True, default="pending", index=True,
                              readonly=True)
     attempt_count = fields.Integer(string="Attempts", readonly=True, default=0)
@@ -87,6 +91,15 @@ class FusionBillingWebhook(models.Model):
         for webhook in self:
             webhook.display_name = f"{webhook.event_type or ''} to {webhook.service_id.name}" \
                 if webhook.service_id else webhook.event_type or ""
+
+    @api.depends("payload")
+    def _compute_payload_pretty(self):
+        for webhook in self:
+            try:
+                webhook.payload_pretty = json.dumps(json.loads(webhook.payload), indent=2,
+                                                    ensure_ascii=False)
+            except (TypeError, ValueError):
+                webhook.payload_pretty = webhook.payload
 
     # === BUSINESS METHODS === #
 

@@ -19,13 +19,14 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
 
-from ..engine import messages
+from ..engine import invoice_text, messages
 from ..engine import usage as usage_rules
 from ..engine.errors import ValidationFailure
 from ..engine.money import decimal_str
 from ..engine.periods import local_date, local_midnight_utc
 from ..engine.pricing import words
 from ..engine.usage import MetricStats
+from .fusion_billing_locale import reader_locale, translator
 
 _logger = logging.getLogger(__name__)
 
@@ -69,7 +70,8 @@ class SaleOrder(models.Model):
             try:
                 usage = order._fc_current_usage()
             except ValidationFailure as failure:
-                order.x_fc_current_usage = escape("; ".join(messages.sentences(failure)))
+                order.x_fc_current_usage = escape("; ".join(
+                    messages.sentences(failure, translator(self.env).gettext)))
                 continue
             order.x_fc_current_usage = order._fc_usage_table(usage)
 
@@ -242,12 +244,14 @@ class SaleOrder(models.Model):
         self.ensure_one()
         charges, total = self._fc_rate(start, end)
         last_day = end - timedelta(days=1)
-        currency = self.currency_id.name
+        # The customer's words: the invoice line, the rated usage and the webhooks say it.
+        locale = reader_locale(self.env, self.currency_id, self.partner_id.lang)
         # The system writes the rating (Billing Users only read it), also when a manual
         # invoice by a user rates the period first.
         rated = self.env["fusion.billing.rated.usage"].sudo().create([
             {
-                "name": usage_rules.label(metric.name, metric.unit_name, rating, currency),
+                "name": invoice_text.line(charge.invoice_display_name or metric.name,
+                                          metric.unit_name, rating, start, last_day, locale),
                 "sequence": charge.sequence,
                 "subscription_id": self.id,
                 "charge_id": charge.id,

@@ -17,6 +17,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_catalogue_audit,
         test_change_plan,
         test_constraints,
+        test_customer_text,
         test_guard_rails,
         test_import_findings,
         test_import_wizard,
