@@ -3,6 +3,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 from ..engine.pricing import words
 from .fusion_billing_locale import translator
@@ -45,7 +46,12 @@ class FusionBillingRatedUsage(models.Model):
         "fusion.billing.charge", required=True, ondelete="restrict", readonly=True,
     )
     metric_id = fields.Many2one(related="charge_id.metric_id", store=True)
-    unit_name = fields.Char(related="charge_id.metric_id.unit_name", string="Unit")
+    unit_name = fields.Char(related="charge_id.metric_id.unit_name", string="Unit Name")
+    # Short labels for narrow lists (the subscription's Metered Billing tab).
+    period_label = fields.Char(string="Period", compute="_compute_labels")
+    units_label = fields.Char(string="Usage", compute="_compute_labels")
+    unit_label = fields.Char(string="Unit", compute="_compute_labels",
+                             help="The metric's unit, in the plural where the units take it.")
     period_start = fields.Date(required=True, readonly=True)
     period_end = fields.Date(required=True, readonly=True, help="Last day of the period.")
     units = fields.Float(digits=(20, 6), readonly=True)
@@ -79,6 +85,15 @@ class FusionBillingRatedUsage(models.Model):
         "UNIQUE(subscription_id, charge_id, period_start)",
         "This charge is already rated for this period.",
     )
+
+    @api.depends("period_start", "period_end", "units", "unit_name")
+    def _compute_labels(self):
+        for rated in self:
+            rated.period_label = self.env._(
+                "%(start)s to %(end)s", start=format_date(self.env, rated.period_start),
+                end=format_date(self.env, rated.period_end))
+            rated.units_label = words.amount_of(str(rated.units), rated.unit_name)
+            rated.unit_label = words.units(rated.unit_name, str(rated.units))
 
     @api.depends("amount_details", "included_units", "amount", "precise_amount")
     def _compute_amount_details_html(self):

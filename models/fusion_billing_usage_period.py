@@ -1,9 +1,10 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..engine import usage as usage_rules
+from ..engine.pricing import words
 from .fusion_billing_rated_usage import RATED_USAGE_STATES
 
 # Each figure of engine.usage.MetricStats, over a subscription's rows not rated yet (the
@@ -67,7 +68,9 @@ class FusionBillingUsagePeriod(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     metric_id = fields.Many2one("fusion.billing.metric", readonly=True)
-    unit_name = fields.Char(related="metric_id.unit_name", string="Unit")
+    unit_name = fields.Char(related="metric_id.unit_name", string="Unit Name")
+    unit_label = fields.Char(string="Unit", compute="_compute_unit_label",
+                             help="The metric's unit, in the plural where the units take it.")
     aggregation = fields.Selection(
         related="metric_id.aggregation", string="Aggregation", readonly=True)
     additive = fields.Boolean(
@@ -86,6 +89,11 @@ class FusionBillingUsagePeriod(models.Model):
         string="Rated Amount", readonly=True,
         help="What the closed period's charge cost; empty for the open period (see the "
         "subscription's Usage So Far).")
+
+    @api.depends("metric_id.unit_name", "units")
+    def _compute_unit_label(self):
+        for row in self:
+            row.unit_label = words.units(row.metric_id.unit_name, str(row.units))
 
     @property
     def _table_query(self):

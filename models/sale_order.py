@@ -1,5 +1,7 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -80,9 +82,18 @@ class SaleOrder(models.Model):
         "For a live subscription it is the native next invoice date.",
     )
     x_fc_usage_billed = fields.Boolean(
-        string="Usage Invoiced", compute="_compute_x_fc_usage_end", store=True,
-        help="Whether the open period's usage goes on a native invoice (live), or is "
-        "rated for reconciliation only (shadow).",
+        string="Goes on an Invoice", compute="_compute_x_fc_usage_end", store=True,
+        help="Whether the open period's usage will go on a native invoice when the period "
+        "closes (live), or is rated for reconciliation only (shadow). Nothing of it is "
+        "invoiced yet.",
+    )
+    x_fc_usage_last_day = fields.Date(
+        string="Usage Period End", compute="_compute_x_fc_usage_last_day",
+        help="Last day of the open usage period; it is rated the day after.",
+    )
+    x_fc_usage_destination = fields.Char(
+        string="Open Period Goes To", compute="_compute_x_fc_usage_last_day",
+        help="Where the open period's usage goes once it closes.",
     )
     x_fc_live_from = fields.Date(
         string="Native Billing From", copy=False, readonly=True, tracking=True,
@@ -133,6 +144,19 @@ class SaleOrder(models.Model):
             )
             order.x_fc_usage_end = end or False
             order.x_fc_usage_billed = billed
+
+    @api.depends("x_fc_usage_end", "x_fc_usage_billed")
+    def _compute_x_fc_usage_last_day(self):
+        for order in self:
+            end = order.x_fc_usage_end
+            order.x_fc_usage_last_day = end - timedelta(days=1) if end else False
+            if not order.x_fc_service_id:
+                order.x_fc_usage_destination = False
+            elif order.x_fc_usage_billed:
+                order.x_fc_usage_destination = self.env._("The invoice, when it closes")
+            else:
+                order.x_fc_usage_destination = self.env._(
+                    "The reconciliation only (shadow): never invoiced")
 
     # === CRUD METHODS === #
 

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..engine import invoice_text, messages
 from ..engine import usage as usage_rules
@@ -76,19 +76,22 @@ class SaleOrder(models.Model):
             order.x_fc_current_usage = order._fc_usage_table(usage)
 
     def _fc_usage_table(self, usage):
-        """The current usage as a small table (escaped values only)."""
+        """The current usage as a small table (escaped values only). Its period ends on
+        the tab's Usage Period End; Included is what the plan includes (not the part of
+        it used so far)."""
         cell = Markup("<td class='text-end'>%s</td>")
         rows = Markup().join(
             Markup("<tr><td>%s</td>%s%s%s</tr>") % (
                 metric.name,
                 cell % words.amount_of(rating.units, metric.unit_name),
-                cell % words.amount_of(rating.included_units, metric.unit_name),
+                cell % words.amount_of(str(charge.included_quantity or 0), metric.unit_name),
                 cell % self.currency_id.format(float(rating.amount)),
             )
-            for _charge, metric, rating in usage["charges"]
+            for charge, metric, rating in usage["charges"]
         )
         period = self.env._(
-            "%(start)s to %(end)s", start=usage["from"], end=usage["to"] or self.env._("open"),
+            "%(start)s to %(end)s", start=format_date(self.env, usage["from"]),
+            end=format_date(self.env, usage["to"]) if usage["to"] else self.env._("open"),
         )
         return Markup(
             "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th>"
@@ -96,9 +99,9 @@ class SaleOrder(models.Model):
             "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody><tfoot><tr>"
             "<th colspan='3'>%s</th><th class='text-end'>%s</th></tr></tfoot></table>"
         ) % (
-            period, self.env._("Metric"), self.env._("Units"), self.env._("Included"),
-            self.env._("Amount"), rows, self.env._("Total so far"),
-            self.currency_id.format(float(usage["total"])),
+            period, self.env._("Metric"), self.env._("Units So Far"),
+            self.env._("Included in the Plan"), self.env._("Amount"), rows,
+            self.env._("Total so far"), self.currency_id.format(float(usage["total"])),
         )
 
     # === TIME === #

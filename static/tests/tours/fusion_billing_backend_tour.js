@@ -95,6 +95,10 @@ registry.category("web_tour.tours").add("fusion_billing_backend_tour", {
             run: "click",
         },
         {
+            content: "The open last tier reads 'and above'",
+            trigger: 'div[name="tier_ids"] .o_data_row:nth-child(2) td[name="to_value"]:contains("and above")',
+        },
+        {
             content: "The form has read both tiers",
             trigger: 'div[name="pricing_summary"]:contains("over 10 calls"):contains("0.50 per call")',
         },
