@@ -1,5 +1,8 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+# engine/ never imports odoo: `_` is its own marker for the translation template
+# (engine.text._), and the model layer translates.
+# pylint: disable=prefer-env-translation
 """The text of a usage invoice line, as a billing product writes it for the customer.
 
 ::

@@ -1,5 +1,8 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+# engine/ never imports odoo: `_` is its own marker for the translation template
+# (engine.text._), and the model layer translates.
+# pylint: disable=prefer-env-translation
 """Validation codes as sentences a finance person understands, the code kept for support.
 
 ::

@@ -26,7 +26,6 @@ from . import (
     fusion_billing_webhook_delivery,
     ir_http,
     payment_transaction,
-    sale_advance_payment_inv,
     res_partner,
     sale_order,
     sale_order_api,

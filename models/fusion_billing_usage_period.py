@@ -71,12 +71,11 @@ class FusionBillingUsagePeriod(models.Model):
     unit_name = fields.Char(related="metric_id.unit_name", string="Unit Name")
     unit_label = fields.Char(string="Unit", compute="_compute_unit_label",
                              help="The metric's unit, in the plural where the units take it.")
-    aggregation = fields.Selection(
-        related="metric_id.aggregation", string="Aggregation", readonly=True)
+    aggregation = fields.Selection(related="metric_id.aggregation", readonly=True)
     additive = fields.Boolean(
         readonly=True, help="Whether periods of this metric add up (sums and counts).")
     period_start = fields.Date(string="Period", readonly=True)
-    period_end = fields.Date(string="Period End", readonly=True,
+    period_end = fields.Date(readonly=True,
                              help="Last day of the period (empty: not known yet).")
     status = fields.Selection(
         [("open", "Open Period"), *RATED_USAGE_STATES], readonly=True,

@@ -97,7 +97,7 @@ class TestChargeForm(FusionBillingCommon):
         as_user = charge.with_user(self.billing_user)
         action = as_user.action_open_preview()
         preview = Form(self.env[action["res_model"]].with_user(self.billing_user)
-                       .with_context(action["context"]))
+                       .with_context(**action["context"]))
         preview.quantity = 15
         html = str(preview.preview_html)
         currency = self.company.currency_id.name

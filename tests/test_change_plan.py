@@ -17,11 +17,7 @@ class TestChangePlan(UsageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.yearly = cls.env["sale.subscription.plan"].create({
-            "name": "Pro Yearly", "x_fc_plan_code": "pro_yearly",
-            "x_fc_service_id": cls.service.id,
-            "billing_period_value": 1, "billing_period_unit": "year",
-        })
+        cls.yearly = cls._create_plan("pro_yearly", name="Pro Yearly")
         cls._create_charge(plan_id=cls.yearly.id, metric_id=cls.calls.id,
                            properties={"amount": "0.5"})
 
@@ -35,7 +31,7 @@ class TestChangePlan(UsageCommon):
     def _open(self, order, user):
         action = order.with_user(user).action_fc_change_plan()
         return Form(self.env[action["res_model"]].with_user(user)
-                    .with_context(action["context"]))
+                    .with_context(**action["context"]))
 
     def test_an_administrator_changes_the_plan_and_everyone_is_told(self):
         order = self._subscription(next_invoice="2026-12-01")

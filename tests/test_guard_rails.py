@@ -34,12 +34,6 @@ class TestGuardRails(UsageCommon):
                     e("nov-gb", "storage", "20", at="2026-11-03T10:00:00Z")])
         return subscription, october
 
-    def _rate_by_cron(self):
-        with self.enter_registry_test_mode():
-            self.env.ref(
-                "fusion_centralize_billing.ir_cron_fusion_billing_rate_usage"
-            ).method_direct_trigger()
-
     def _usage_now(self, subscription):
         subscription.invalidate_recordset()
         return (subscription.x_fc_current_amount, subscription._fc_api_current_usage())
@@ -47,9 +41,7 @@ class TestGuardRails(UsageCommon):
     def test_a_billing_user_cannot_change_a_billing_fact(self):
         subscription, _invoice = self._october_invoiced()
         as_user = subscription.with_user(self.billing_user)
-        other_plan = self.env["sale.subscription.plan"].create({
-            "name": "Pro Yearly", "x_fc_plan_code": "pro_yearly",
-            "x_fc_service_id": self.service.id, "billing_period_unit": "year"})
+        other_plan = self._create_plan("pro_yearly")
         for vals in ({"x_fc_usage_start": "2026-10-15"}, {"x_fc_usage_start": False},
                      {"x_fc_plan_id": other_plan.id}, {"plan_id": other_plan.id},
                      {"x_fc_external_id": "sub-2"}, {"x_fc_live_from": "2026-10-01"},

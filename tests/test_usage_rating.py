@@ -14,12 +14,6 @@ D = Decimal
 
 @tagged("post_install", "-at_install")
 class TestUsageRating(UsageCommon):
-    def _rate_by_cron(self):
-        with self.enter_registry_test_mode():
-            self.env.ref(
-                "fusion_centralize_billing.ir_cron_fusion_billing_rate_usage"
-            ).method_direct_trigger()
-
     def _money(self, amount):
         """An amount as the invoice's currency writes it in English."""
         currency = self.env.company.currency_id

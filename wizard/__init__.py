@@ -5,4 +5,5 @@ from . import (
     fusion_billing_charge_preview,
     fusion_billing_import_wizard,
     fusion_billing_key_wizard,
+    sale_advance_payment_inv,
 )
