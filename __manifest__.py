@@ -42,6 +42,10 @@
         "views/fusion_billing_import_run_views.xml",
         "wizard/fusion_billing_import_wizard_views.xml",
         "views/fusion_billing_menus.xml",
+        "wizard/fusion_billing_change_plan_views.xml",
+        "wizard/fusion_billing_charge_preview_views.xml",
+        "views/fusion_billing_usage_period_views.xml",
+        "views/fusion_billing_usage_period_menus.xml",
     ],
     "demo": [
         "demo/fusion_billing_demo.xml",

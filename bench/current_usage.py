@@ -9,7 +9,8 @@ read one by one), over the 20 days of the open period. Then it times
 ``sale.order._fc_current_usage()`` for 500 random subscriptions, each with an empty ORM
 cache, and prints p50/p95/p99 (goal: p95 <= 25 ms). In the same run, as a baseline, the
 plainest query that touches the same rows (one SUM over the subscription's period) is
-timed for the same subscriptions.
+timed for the same subscriptions, and so is the floor of the open period (the day after
+the last rated period, one query on rated usage) that the current usage reads first.
 """
 # ruff: noqa: F821  (``env`` is given by odoo shell)
 
@@ -87,7 +88,7 @@ def percentiles(samples):
 def main():
     order_ids, start = setup()
     picks = random.sample(order_ids, SAMPLES)
-    ours, plain = [], []
+    ours, plain, floor = [], [], []
     for order_id in picks:
         env.invalidate_all()
         order = env["sale.order"].browse(order_id)
@@ -103,9 +104,14 @@ def main():
         )
         env.cr.fetchall()
         plain.append((time.perf_counter() - began) * 1000)
+        env.invalidate_all()
+        began = time.perf_counter()
+        env["sale.order"].browse(order_id).x_fc_rated_until  # noqa: B018 (the read is timed)
+        floor.append((time.perf_counter() - began) * 1000)
     print(f"rows: {ROWS} over {SUBSCRIPTIONS} subscriptions"
           f" (~{ROWS // SUBSCRIPTIONS} per subscription, 4 charges); {SAMPLES} samples")
-    for name, samples in (("_fc_current_usage", ours), ("baseline SUM query", plain)):
+    for name, samples in (("_fc_current_usage", ours), ("baseline SUM query", plain),
+                          ("of which the floor", floor)):
         p50, p95, p99 = percentiles(samples)
         print(f"{name:20} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  p99 {p99:6.2f} ms")
     print("goal: p95 <= 25 ms (floor 50 ms)")

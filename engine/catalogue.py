@@ -7,6 +7,9 @@ Lago forbids ``recurring`` with ``count``, ``max`` and ``latest`` metrics
 makes sense for quantities that persist (seats, stored gigabytes, active members).
 """
 
+import re
+import unicodedata
+
 from .errors import ValidationFailure
 
 # Aggregation codes, as stored on fusion.billing.metric and sent on the wire.
@@ -41,3 +44,14 @@ def validate_metric(aggregation, recurring=False):
         errors["recurring"] = ["recurring_not_allowed"]
     if errors:
         raise ValidationFailure(errors)
+
+
+def code_from_name(name, default="metric"):
+    """A code for a name, as an app would send it: ``"Map Loads (k)"`` -> ``"map_loads_k"``.
+
+    Accents are folded, anything but letters and digits becomes one ``_``.
+
+    :rtype: str
+    """
+    folded = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_") or default

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .errors import ValidationFailure
-from .money import ZERO, decimal_str, to_decimal
+from .money import ZERO, to_decimal
 from .periods import BillingCycle, local_midnight_utc  # noqa: F401 (re-exported)
 from .rating import rate
 
@@ -48,6 +48,37 @@ class ChargeUsage(NamedTuple):
     rating: Any  # engine.rating.Rating
 
 
+# The MetricStats figure that is a period's units, per (aggregation, recurring): the one
+# rule, read by units() and by the usage analysis (the model's SQL view picks the same
+# figure in SQL).
+UNIT_FIGURES = {
+    ("sum", False): "total",
+    ("count", False): "count",
+    ("unique", False): "distinct",
+    ("max", False): "peak",
+    ("last", False): "last",
+    ("sum", True): "balance",
+    ("unique", True): "keys_to_date",
+}
+
+
+def unit_figure(aggregation, recurring):
+    """The :class:`MetricStats` figure holding a period's units. :rtype: str"""
+    return UNIT_FIGURES[(aggregation, bool(recurring))]
+
+
+def additive(aggregation, recurring):
+    """Whether a metric's units of several periods add up to a figure of the same kind.
+
+    A sum or a count of one month plus the next is the sum or count of both; a peak, a
+    last value, a count of distinct keys or a carried balance is not (two monthly peaks
+    of 6 vCPUs are not a peak of 12).
+
+    :rtype: bool
+    """
+    return unit_figure(aggregation, recurring) in ("total", "count")
+
+
 def units(aggregation, recurring, stats):
     """The period's units and per-push events from its SQL figures.
 
@@ -59,21 +90,16 @@ def units(aggregation, recurring, stats):
     :raise ValidationFailure: ``pushes: negative_balance`` when a recurring sum's deltas
         take it below zero
     """
-    if recurring:
-        if aggregation == "sum":
-            if stats.balance < 0:
-                raise ValidationFailure({"pushes": ["negative_balance"]})
-            return to_decimal(stats.balance), None
-        return Decimal(stats.keys_to_date), None
-    if aggregation == "sum":
-        return to_decimal(stats.total or ZERO), stats.events
-    if aggregation == "count":
-        return Decimal(stats.count), (Decimal(1),) * stats.count
-    if aggregation == "unique":
-        return Decimal(stats.distinct), (Decimal(1),) * stats.distinct
-    if aggregation == "max":
-        return (ZERO if stats.peak is None else to_decimal(stats.peak)), None
-    return (ZERO if stats.last is None else to_decimal(stats.last)), None  # last
+    figure = unit_figure(aggregation, recurring)
+    value = getattr(stats, figure)
+    if figure == "balance" and value < 0:
+        raise ValidationFailure({"pushes": ["negative_balance"]})
+    quantity = ZERO if value is None else to_decimal(value or ZERO)
+    if figure == "total":
+        return quantity, stats.events
+    if figure in ("count", "distinct"):
+        return quantity, (Decimal(1),) * int(value)
+    return quantity, None
 
 
 def rate_period(charges, stats_by_metric):
@@ -171,6 +197,11 @@ def handover_date(cycle, today):
     return cycle.next(cycle.period_containing(today)).start
 
 
+def day_after(last_day):
+    """The first day after a period that ends on ``last_day`` (inclusive). :rtype: date"""
+    return last_day + timedelta(days=1)
+
+
 def is_closed(start, end, today):
     """Whether the period ``[start, end)`` is over on ``today`` and holds at least a day."""
     return bool(start and end) and start < end <= today
@@ -179,57 +210,3 @@ def is_closed(start, end, today):
 def shadow_cycle(start_date, value, unit):
     """The billing cycle of a shadow subscription. :rtype: BillingCycle"""
     return BillingCycle(start_date, value, unit)
-
-
-def label(metric_name, unit, rating, currency="CAD"):
-    """The invoice line text: what the customer pays for, in words.
-
-    ``"API calls: 1250 calls, 1000 included, 250 billed (graduated: 0-100 at CAD 0.50,
-    101+ at CAD 0.40)"``
-
-    :rtype: str
-    """
-    unit = f" {unit}" if unit else ""
-    parts = [f"{decimal_str(rating.units)}{unit}"]
-    if rating.included_units:
-        parts.append(f"{decimal_str(rating.included_units)} included")
-        parts.append(f"{decimal_str(rating.billable_units)} billed")
-    detail = _pricing_words(rating, currency)
-    text = f"{metric_name}: {', '.join(parts)}"
-    return f"{text} ({detail})" if detail else text
-
-
-def _money(currency, value):
-    return f"{currency} {decimal_str(Decimal(value))}"
-
-
-def _pricing_words(rating, currency):
-    model = rating.charge.model
-    details = rating.breakdown
-    if model == "standard":
-        return f"at {_money(currency, details['per_unit_amount'])} each"
-    if model == "graduated":
-        tiers = [_tier(tier, currency) for tier in details["graduated_ranges"]]
-        return "graduated: " + ", ".join(tiers)
-    if model == "volume":
-        return "volume tier " + _tier(details, currency)
-    if model == "package":
-        free = f", {details['free_units']} free" if details["free_units"] != "0" else ""
-        return (f"{details['packages']} x {details['per_package_size']} at "
-                f"{_money(currency, details['per_package_unit_amount'])}{free}")
-    if model == "percentage":
-        fixed = ""
-        if details["paid_events"] not in (None, "0"):
-            fixed = (f" + {details['paid_events']} x "
-                     f"{_money(currency, details['fixed_fee_unit_amount'])}")
-        return f"{details['rate']}% of {details['paid_units']}{fixed}"
-    return ""
-
-
-def _tier(tier, currency):
-    upper = tier["to_value"]
-    span = f"{tier['from_value']}-{upper}" if upper is not None else f"{tier['from_value']}+"
-    words = f"{span} at {_money(currency, tier['per_unit_amount'])}"
-    if Decimal(tier["flat_unit_amount"]):
-        words += f" + {_money(currency, tier['flat_unit_amount'])} flat"
-    return words

@@ -21,6 +21,7 @@ from . import (
     fusion_billing_service_webhooks,
     fusion_billing_usage,
     fusion_billing_usage_ingest,
+    fusion_billing_usage_period,
     fusion_billing_webhook,
     fusion_billing_webhook_delivery,
     ir_http,

@@ -12,6 +12,7 @@ from ..engine import messages, pricing, rating
 from ..engine.errors import ValidationFailure
 from ..engine.pricing import form as pricing_form
 from ..engine.pricing import words
+from .fusion_billing_locale import translator
 
 CHARGE_MODELS = [
     ("standard", "Standard"),
@@ -39,49 +40,61 @@ class FusionBillingCharge(models.Model):
 
     _name = "fusion.billing.charge"
     _description = "Usage Charge"
-    _inherit = ["fusion.billing.lago.mixin"]
+    # The chatter tracks every field that moves an amount (tiers through ``tiers_text``).
+    _inherit = ["fusion.billing.lago.mixin", "mail.thread"]
     _order = "plan_id, sequence, id"
     _check_company_auto = True
 
     sequence = fields.Integer(default=10)
     plan_id = fields.Many2one(
         "sale.subscription.plan", required=True, index=True, ondelete="cascade",
+        tracking=True,
     )
     metric_id = fields.Many2one(
         "fusion.billing.metric", required=True, index=True,
-        ondelete="restrict", check_company=True,
+        ondelete="restrict", check_company=True, tracking=True,
     )
     service_id = fields.Many2one(related="metric_id.service_id", store=True, index=True)
+    # The plan's service: the metrics a charge may price (the form's metric list).
+    plan_service_id = fields.Many2one(related="plan_id.x_fc_service_id", string="Plan Service")
     # The metric's company; before a metric is chosen (a new charge in the form), the
     # plan's or the current one, so the metric and product lists offer that company's.
     company_id = fields.Many2one(
         "res.company", compute="_compute_company_id", store=True, index=True,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    charge_model = fields.Selection(CHARGE_MODELS, required=True, default="standard")
+    charge_model = fields.Selection(CHARGE_MODELS, required=True, default="standard",
+                                    tracking=True)
     # The pricing as the form edits it; ``properties`` is derived from these fields.
     amount = fields.Float(
-        string="Price", digits=PRICE_DIGITS,
+        string="Price", digits=PRICE_DIGITS, tracking=True,
         help="Standard: the price of one unit. Package: the price of one started package.",
     )
-    package_size = fields.Integer(help="Units in one package; a started package is paid.")
-    free_units = fields.Integer(help="Units free before the first package is paid.")
-    rate = fields.Float(string="Rate (%)", digits=PRICE_DIGITS, help="Percent of the total.")
+    package_size = fields.Integer(
+        tracking=True, help="Units in one package; a started package is paid.")
+    free_units = fields.Integer(tracking=True, help="Units free before the first package is paid.")
+    rate = fields.Float(string="Rate (%)", digits=PRICE_DIGITS, tracking=True,
+                        help="Percent of the total.")
     fixed_amount = fields.Float(
-        string="Fixed Fee per Event", digits=PRICE_DIGITS,
+        string="Fixed Fee per Event", digits=PRICE_DIGITS, tracking=True,
         help="Added for each usage push (event) of the period.",
     )
     free_units_per_events = fields.Integer(
-        string="Free Events", help="The first events of the period pay nothing (0: none).",
+        string="Free Events", tracking=True,
+        help="The first events of the period pay nothing (0: none).",
     )
     free_units_per_total_aggregation = fields.Float(
-        string="Free Total", digits=QUANTITY_DIGITS,
+        string="Free Total", digits=QUANTITY_DIGITS, tracking=True,
         help="The first part of the period's total that pays nothing (0: none).",
     )
     tier_ids = fields.One2many(
         "fusion.billing.charge.tier", "charge_id", string="Tiers", copy=True,
         help="Graduated: each tier prices the units that fall in it. Volume: the tier the "
         "total reaches prices every unit. The last tier has no upper limit.",
+    )
+    tiers_text = fields.Text(
+        string="Tier Prices", compute="_compute_tiers_text", store=True, tracking=True,
+        help="The tiers in one text, so the chatter records every change of a tier.",
     )
     properties = fields.Json(
         compute="_compute_properties", store=True, readonly=True,
@@ -97,28 +110,20 @@ class FusionBillingCharge(models.Model):
         help="What this charge costs, in words, in the company's currency.",
     )
     pricing_problems = fields.Text(compute="_compute_pricing_summary")
-    preview_quantity = fields.Float(
-        string="Quantity", digits=QUANTITY_DIGITS, compute="_compute_preview_inputs",
-        readonly=False, store=False,
-        help="A quantity of the period to price with this charge (nothing is saved).",
-    )
-    preview_events = fields.Integer(
-        string="In Events", compute="_compute_preview_inputs", readonly=False, store=False,
-        help="Percentage with per-event rules: how many pushes the quantity came in.",
-    )
-    preview_html = fields.Html(
-        string="Preview", compute="_compute_preview_html", sanitize=False,
-    )
     included_quantity = fields.Float(
-        digits=QUANTITY_DIGITS, default=0.0,
+        digits=QUANTITY_DIGITS, default=0.0, tracking=True,
         help="Units included in the plan's price; only units beyond it are charged.",
     )
+    # Required, but filled on create when left empty (see _fc_default_products), so an
+    # administrator without product rights sets up a whole plan from its form.
     product_id = fields.Many2one(
-        "product.product", string="Invoice Product", required=True, check_company=True,
-        help="Product of the subscription line that carries this usage on invoices.",
+        "product.product", string="Invoice Product", check_company=True, tracking=True,
+        help="Product of the invoice line that carries this usage (its taxes and income "
+        "account). Left empty, the metric's product on other plans, or a new one.",
     )
-    invoice_display_name = fields.Char(help="Label of the usage line; the metric name if empty.")
-    active = fields.Boolean(default=True)
+    invoice_display_name = fields.Char(
+        tracking=True, help="Label of the usage line; the metric name if empty.")
+    active = fields.Boolean(default=True, tracking=True)
 
     _plan_metric_uniq = models.Constraint(
         "UNIQUE(plan_id, metric_id)", "This metric is already charged on this plan."
@@ -157,6 +162,15 @@ class FusionBillingCharge(models.Model):
                 charge.charge_model, charge._fc_form()
             )
 
+    @api.depends("charge_model", *(f"tier_ids.{name}" for name in ("sequence", *TIER_FIELDS)))
+    def _compute_tiers_text(self):
+        for charge in self:
+            if charge.charge_model not in ("graduated", "volume"):
+                charge.tiers_text = False
+                continue
+            charge.tiers_text = "\n".join(
+                tier._fc_text() for tier in charge.tier_ids.sorted("sequence")) or False
+
     @api.depends("properties")
     def _compute_properties_text(self):
         for charge in self:
@@ -171,22 +185,13 @@ class FusionBillingCharge(models.Model):
                     charge.charge_model, charge.properties or {},
                     included=str(charge.included_quantity or 0), currency=currency.name,
                     exponent=currency.decimal_places, unit=charge.metric_id.unit_name,
+                    locale=translator(self.env),
                 )
                 charge.pricing_problems = False
             except ValidationFailure as failure:
                 charge.pricing_summary = self.env._("Not valid yet: see the problems below.")
-                charge.pricing_problems = "\n".join(messages.sentences(failure))
-
-    def _compute_preview_inputs(self):
-        for charge in self:
-            charge.preview_quantity = 0.0
-            charge.preview_events = 1
-
-    @api.depends("properties", "included_quantity", "preview_quantity", "preview_events",
-                 "currency_id", "metric_id.unit_name", "pricing_problems")
-    def _compute_preview_html(self):
-        for charge in self:
-            charge.preview_html = charge._fc_preview_table()
+                charge.pricing_problems = "\n".join(
+                    messages.sentences(failure, translator(self.env).gettext))
 
     # === ONCHANGE METHODS === #
 
@@ -212,7 +217,28 @@ class FusionBillingCharge(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._fc_pricing_from_properties(vals, vals.get("charge_model") or "standard")
+        self._fc_default_products(vals_list)
         return super().create(vals_list)
+
+    @api.model
+    def _fc_default_products(self, vals_list):
+        """The invoice product of a charge given none: the one its metric is already
+        invoiced with on another plan, or a new service product named after the metric
+        (made by the system: the charge's author needs no product rights)."""
+        Metric = self.env["fusion.billing.metric"]
+        for vals in vals_list:
+            if vals.get("product_id") or not vals.get("metric_id"):
+                continue
+            metric = Metric.browse(vals["metric_id"])
+            product = metric.sudo().charge_ids.product_id[:1]
+            if not product:
+                product = self.env["product.product"].sudo().create({
+                    "name": self.env._("%(metric)s usage", metric=metric.name),
+                    "type": "service",
+                    "invoice_policy": "delivery",
+                    "company_id": metric.company_id.id,
+                })
+            vals["product_id"] = product.id
 
     def write(self, vals):
         if "properties" not in vals:
@@ -291,7 +317,8 @@ class FusionBillingCharge(models.Model):
         return values
 
     def _fc_problems_message(self, model, failure):
-        problems = "\n".join(f"- {line}" for line in messages.sentences(failure))
+        problems = "\n".join(f"- {line}" for line in messages.sentences(
+            failure, translator(self.env).gettext))
         label = dict(CHARGE_MODELS).get(model, model)
         return self.env._(
             "The %(model)s pricing of %(metric)s is not valid:\n%(problems)s",
@@ -299,8 +326,21 @@ class FusionBillingCharge(models.Model):
             problems=problems,
         )
 
-    def _fc_preview(self):
-        """The preview quantity priced by this charge. :rtype: engine.pricing.words.Preview"""
+    def action_open_preview(self):
+        """Price a quantity with this charge in a dialog that writes nothing (see
+        ``fusion.billing.charge.preview``)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Preview %(charge)s", charge=self.display_name),
+            "res_model": "fusion.billing.charge.preview",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_charge_id": self.id},
+        }
+
+    def _fc_preview(self, quantity, events=1):
+        """A quantity priced by this charge. :rtype: engine.pricing.words.Preview"""
         self.ensure_one()
         currency = self._fc_currency()
         charge = rating.Charge.build(
@@ -309,22 +349,22 @@ class FusionBillingCharge(models.Model):
             currency_exponent=currency.decimal_places,
         )
         return words.preview(
-            charge, str(self.preview_quantity or 0), events=self.preview_events or 1,
-            currency=currency.name, unit=self.metric_id.unit_name,
+            charge, str(quantity or 0), events=events or 1,
+            currency=currency.name, unit=self.metric_id.unit_name, locale=translator(self.env),
         )
 
-    def _fc_preview_table(self):
-        """The preview as a small table, every value escaped."""
+    def _fc_preview_table(self, quantity, events=1):
+        """A quantity priced by this charge, as a small table (every value escaped)."""
         self.ensure_one()
         currency = self._fc_currency()
         if self.pricing_problems:
             return Markup("<p class='text-muted'>%s</p>") % self.env._(
-                "Fix the pricing problems above to see a preview.")
+                "Fix the pricing problems of this charge to see a preview.")
         try:
-            result = self._fc_preview()
+            result = self._fc_preview(quantity, events)
         except ValidationFailure as failure:
             return Markup("<p class='text-danger'>%s</p>") % "; ".join(
-                messages.sentences(failure))
+                messages.sentences(failure, translator(self.env).gettext))
 
         def cash(value):
             return words.money(value, currency.name, currency.decimal_places)
@@ -365,6 +405,12 @@ class FusionBillingCharge(models.Model):
                 raise ValidationError(
                     charge._fc_problems_message(charge.charge_model, failure)
                 ) from failure
+
+    @api.constrains("product_id")
+    def _check_product(self):
+        if self.filtered(lambda charge: not charge.product_id):
+            raise ValidationError(self.env._(
+                "A usage charge needs the product its invoice line is made of."))
 
     @api.constrains("plan_id", "metric_id")
     def _check_plan_company(self):
@@ -412,7 +458,37 @@ class FusionBillingChargeTier(models.Model):
     @api.depends("sequence", "from_value", "to_value")
     def _compute_display_name(self):
         for tier in self:
-            tier.display_name = self.env._(
-                "%(start)s to %(end)s", start=words.quantity(str(tier.from_value)),
-                end=words.quantity(str(tier.to_value)) if tier.to_value else "…",
-            )
+            if tier.to_value:
+                tier.display_name = self.env._(
+                    "%(start)s to %(end)s", start=words.quantity(str(tier.from_value)),
+                    end=words.quantity(str(tier.to_value)))
+            else:
+                tier.display_name = self.env._(
+                    "%(start)s and above", start=words.quantity(str(tier.from_value)))
+
+    def _fc_text(self):
+        """The tier in one line of the charge's tracked ``tiers_text``."""
+        self.ensure_one()
+        text = self.env._("%(tier)s: %(price)s per unit", tier=self.display_name,
+                          price=words.quantity(str(self.per_unit_amount)))
+        if self.flat_amount:
+            text = self.env._("%(text)s + %(flat)s flat", text=text,
+                              flat=words.quantity(str(self.flat_amount)))
+        return text
+
+    # A tier edited on its own (not through its charge's form) is still tracked on the
+    # charge: its tiers text is read before the change, and compared at commit.
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["fusion.billing.charge"].browse(
+            {vals["charge_id"] for vals in vals_list if vals.get("charge_id")}
+        )._track_prepare(["tiers_text"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.charge_id._track_prepare(["tiers_text"])
+        return super().write(vals)
+
+    def unlink(self):
+        self.charge_id._track_prepare(["tiers_text"])
+        return super().unlink()

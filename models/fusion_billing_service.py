@@ -98,6 +98,15 @@ class FusionBillingService(models.Model):
             ))
         return super().write(vals)
 
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Archive is offered only to who may write a service (the web client offers it
+        unless ``active`` is read-only): not to finance staff, who read services."""
+        result = super().fields_get(allfields, attributes)
+        if "active" in result and not self.browse().has_access("write"):
+            result["active"]["readonly"] = True
+        return result
+
     # === ACTION METHODS === #
 
     def _check_manager(self):
@@ -133,6 +142,7 @@ class FusionBillingService(models.Model):
             subscriptions._fc_lock()
             for order in subscriptions:
                 order._fc_go_live(order._fc_today())
+            service._fc_discard_held_webhooks()
 
     def action_set_shadow(self):
         """Go back to shadow: nothing the service causes is billed any more."""

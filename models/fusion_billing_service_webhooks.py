@@ -10,6 +10,10 @@ from .fusion_billing_service import MANAGER_GROUP
 from .fusion_billing_webhook import TEST_EVENT
 from .fusion_billing_webhook_delivery import private_endpoints_allowed, resolve
 
+DISCARDED_REASON = (
+    "Discarded at go-live on %(date)s: held while the service was in shadow mode, never sent."
+    " Replay it to send it now."
+)
 ENDPOINT_PROBLEMS = {
     "https_required": "The webhook URL must start with https://.",
     "invalid_url": "The webhook URL is not a valid address (a host, no user or password).",
@@ -120,6 +124,29 @@ class FusionBillingService(models.Model):
         if service.webhook_previous_secret and expiry and expiry > fields.Datetime.now():
             secrets.append(service.webhook_previous_secret)
         return secrets
+
+    def _fc_discard_held_webhooks(self):
+        """Going live: the webhooks held while the service was in shadow mode are never
+        sent on their own (they announce the dual run, which the app billed itself, and
+        would reach it late and out of order). They are marked Discarded, with the date,
+        and kept: an administrator may still replay one. The chatter says how many.
+
+        :return: the webhooks discarded
+        """
+        Webhook = self.env["fusion.billing.webhook"].sudo()
+        discarded = Webhook
+        for service in self:
+            held = Webhook.search([("service_id", "=", service.id), ("state", "=", "held")])
+            if not held:
+                continue
+            held.write({"state": "discarded", "last_error": DISCARDED_REASON % {
+                "date": fields.Date.to_string(fields.Date.context_today(service))}})
+            service.message_post(body=self.env._(
+                "%(count)s webhooks held in shadow mode were discarded at go-live, not sent. "
+                "They stay in the Webhook Queue, where an administrator may replay one.",
+                count=len(held)))
+            discarded |= held
+        return discarded
 
     def _fc_disable_webhooks(self, answer):
         """The app answered 410 Gone: stop sending and tell the administrators."""

@@ -47,7 +47,9 @@ class FusionBillingUsage(models.Model):
         "fusion.billing.metric", required=True,
         ondelete="restrict", check_company=True,
     )
-    unit_name = fields.Char(related="metric_id.unit_name", string="Unit")
+    unit_name = fields.Char(related="metric_id.unit_name", string="Unit Name")
+    unit_label = fields.Char(string="Unit", compute="_compute_unit_label",
+                             help="The metric's unit, in the plural where the quantity takes it.")
     subscription_id = fields.Many2one(
         "sale.order", ondelete="restrict",
         check_company=True,
@@ -57,7 +59,9 @@ class FusionBillingUsage(models.Model):
         string="External Subscription ID", required=True, readonly=True,
     )
     timestamp = fields.Datetime(required=True, help="When the usage happened (UTC).")
-    quantity = fields.Float(digits=(20, 6), required=True, default=0.0)
+    # No group sum: pushes of a peak, a last value or a unique count do not add up to
+    # anything billed (Usage by Period aggregates them as their metric says).
+    quantity = fields.Float(digits=(20, 6), required=True, default=0.0, aggregator=None)
     unique_key = fields.Char(help="The distinct key counted by unique-count metrics.")
     properties = fields.Json(help="The push's properties as the app sent them.")
     revision = fields.Integer(
@@ -101,6 +105,11 @@ class FusionBillingUsage(models.Model):
                 quantity=words.amount_of(str(usage.quantity), usage.metric_id.unit_name),
                 when=format_date(self.env, usage.timestamp),
             )
+
+    @api.depends("metric_id.unit_name", "quantity")
+    def _compute_unit_label(self):
+        for usage in self:
+            usage.unit_label = words.units(usage.metric_id.unit_name, str(usage.quantity))
 
     @api.constrains("service_id", "metric_id")
     def _check_metric_service(self):

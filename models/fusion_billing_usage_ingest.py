@@ -119,7 +119,11 @@ class FusionBillingUsage(models.Model):
                 customer_lago_id in self.env.execute_query(SQL(
                     # IS NOT NULL: the condition of the (service, external id) index.
                     "SELECT o.id, o.x_fc_external_id, o.partner_id, o.start_date,"
-                    "       o.end_date, COALESCE(o.x_fc_usage_start, o.start_date), o.state,"
+                    # The open period never starts before the day after the last
+                    # rated one, whatever its start field says (see sale.order).
+                    "       o.end_date, GREATEST(COALESCE(o.x_fc_usage_start, o.start_date),"
+                    "           (SELECT MAX(r.period_end) + 1 FROM fusion_billing_rated_usage r"
+                    "             WHERE r.subscription_id = o.id)), o.state,"
                     "       o.x_fc_lago_id, l.lago_id"
                     "  FROM sale_order o"
                     "  LEFT JOIN fusion_billing_account_link l"

@@ -1,5 +1,6 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+import json
 import uuid
 
 from odoo import api, fields, models
@@ -13,10 +14,17 @@ WEBHOOK_STATES = [
     ("succeeded", "Delivered"),
     ("dead", "Dead-lettered"),
     ("held", "Held"),
+    ("discarded", "Discarded"),
 ]
 # The test event an administrator sends from the service form. It carries no billing
 # fact, so it is delivered even while the service is in shadow mode.
 TEST_EVENT = "webhook.test"
+# What becomes of a held webhook: said on the webhook itself.
+HELD_REASON = (
+    "Held: the service is in shadow mode, so this webhook is not sent. Going live does not "
+    "send held webhooks (they describe the dual run, which the app billed itself): it "
+    "marks them Discarded, with the date. An administrator may still Replay one."
+)
 # Context key of changes that are not news to the app (the import of its own book):
 # nothing is queued for them.
 WEBHOOKS_MUTED = "fusion_billing_webhooks_muted"
@@ -56,11 +64,22 @@ class FusionBillingWebhook(models.Model):
     res_id = fields.Many2oneReference(
         string="Related Record", model_field="res_model", readonly=True
     )
+    res_name = fields.Char(string="About", compute="_compute_res_name",
+                           help="The record the webhook announces (subscription, invoice...).")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", readonly=True, index="btree_not_null",
+        help="The customer the webhook is about, when it is about one.")
     payload = fields.Text(
         readonly=True, help="The JSON body, exactly as signed and sent on every attempt."
     )
-    state = fields.Selection(WEBHOOK_STATES, required=True, default="pending", index=True,
-                             readonly=True)
+    payload_pretty = fields.Text(
+        string="Body", compute="_compute_payload_pretty",
+        help="The body laid out for reading; the bytes sent are the copied ones.")
+    state = fields.Selection(
+        WEBHOOK_STATES, required=True, default="pending", index=True, readonly=True,
+        help="Held: queued while the service is in shadow mode, never sent; going live "
+        "marks held webhooks Discarded (not sent), and an administrator may replay one. "
+        "Dead-lettered: every attempt failed; replay it once the app is fixed.")
     attempt_count = fields.Integer(string="Attempts", readonly=True, default=0)
     next_attempt_date = fields.Datetime(string="Next Attempt", default=fields.Datetime.now,
                                         readonly=True)
@@ -88,6 +107,22 @@ class FusionBillingWebhook(models.Model):
             webhook.display_name = f"{webhook.event_type or ''} to {webhook.service_id.name}" \
                 if webhook.service_id else webhook.event_type or ""
 
+    @api.depends("res_model", "res_id")
+    def _compute_res_name(self):
+        for webhook in self:
+            record = webhook.res_model in self.env and webhook.res_id and \
+                self.env[webhook.res_model].sudo().browse(webhook.res_id).exists()
+            webhook.res_name = record.display_name if record else False
+
+    @api.depends("payload")
+    def _compute_payload_pretty(self):
+        for webhook in self:
+            try:
+                webhook.payload_pretty = json.dumps(json.loads(webhook.payload), indent=2,
+                                                    ensure_ascii=False)
+            except (TypeError, ValueError):
+                webhook.payload_pretty = webhook.payload
+
     # === BUSINESS METHODS === #
 
     @api.model
@@ -109,7 +144,9 @@ class FusionBillingWebhook(models.Model):
         payload = webhooks.body(webhooks.envelope(event_type, object_type,
                                                   service.lago_id, obj))
         held = service.mode == "shadow" and event_type != TEST_EVENT
+        partner = record["partner_id"] if record and "partner_id" in record._fields else None
         return self.sudo().create({
+            "partner_id": partner.id if partner else False,
             "service_id": service.id,
             "event_type": event_type,
             "object_type": object_type,
@@ -117,7 +154,7 @@ class FusionBillingWebhook(models.Model):
             "res_id": record.id if record else False,
             "payload": payload,
             "state": "held" if held else "pending",
-            "last_error": "Held: the service is in shadow mode." if held else False,
+            "last_error": HELD_REASON if held else False,
         })
 
     # === ACTION METHODS === #
@@ -132,7 +169,8 @@ class FusionBillingWebhook(models.Model):
             raise UserError(self.env._(
                 "%(service)s is in shadow mode: its webhooks are held and cannot be sent "
                 "until it goes live.", service=shadow[0].service_id.name))
-        self.filtered(lambda w: w.state in ("dead", "succeeded", "held", "retrying")).write({
+        self.filtered(lambda w: w.state in ("dead", "succeeded", "held", "retrying",
+                                            "discarded")).write({
             "state": "pending",
             "attempt_count": 0,
             "next_attempt_date": fields.Datetime.now(),

@@ -59,13 +59,42 @@ class SaleOrder(models.Model):
         if existing:
             if existing.x_fc_account_link_id != link:
                 raise ValidationFailure({"external_id": ["value_already_exist"]})
-            if existing.x_fc_plan_id != plan:
-                existing.write({"x_fc_previous_plan_id": existing.x_fc_plan_id.id,
-                                "x_fc_plan_id": plan.id})
+            existing._fc_change_plan(plan)
             return existing
         order = self.create(self._fc_subscription_values(service, link, plan, values, today))
         order.action_confirm()
         return order
+
+    def _fc_change_plan(self, plan):
+        """Move the subscription to another plan of its service, at once: the API's plan
+        change (Lago's upgrade and downgrade) and the back end's Change Plan.
+
+        The open usage period is rated with the new plan's charges when it closes; the
+        native plan follows the service's mode (``_fc_sync_native_plan``); the chatter
+        tracks it and the app gets ``subscription.updated`` (held in shadow). Written as
+        the system: the plan is a billing fact (``sale_order.SYSTEM_FIELDS``). The
+        subscription's lines are not changed.
+        """
+        self.ensure_one()
+        if plan == self.x_fc_plan_id:
+            return
+        if plan.x_fc_service_id != self.x_fc_service_id:
+            raise NotFound("plan")
+        self.sudo().write({"x_fc_previous_plan_id": self.x_fc_plan_id.id,
+                           "x_fc_plan_id": plan.id})
+
+    def action_fc_change_plan(self):
+        """Open Change Plan (Billing Administrators)."""
+        self.ensure_one()
+        self.x_fc_service_id._check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Change Plan"),
+            "res_model": "fusion.billing.change.plan",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_subscription_id": self.id},
+        }
 
     @api.model
     def _fc_subscription_values(self, service, link, plan, values, today, price_unit=None):

@@ -15,16 +15,18 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
-from ..engine import messages
+from ..engine import invoice_text, messages
 from ..engine import usage as usage_rules
 from ..engine.errors import ValidationFailure
 from ..engine.money import decimal_str
 from ..engine.periods import local_date, local_midnight_utc
 from ..engine.pricing import words
 from ..engine.usage import MetricStats
+from .fusion_billing_locale import reader_locale, translator
 
 _logger = logging.getLogger(__name__)
 
@@ -68,24 +70,28 @@ class SaleOrder(models.Model):
             try:
                 usage = order._fc_current_usage()
             except ValidationFailure as failure:
-                order.x_fc_current_usage = escape("; ".join(messages.sentences(failure)))
+                order.x_fc_current_usage = escape("; ".join(
+                    messages.sentences(failure, translator(self.env).gettext)))
                 continue
             order.x_fc_current_usage = order._fc_usage_table(usage)
 
     def _fc_usage_table(self, usage):
-        """The current usage as a small table (escaped values only)."""
+        """The current usage as a small table (escaped values only). Its period ends on
+        the tab's Usage Period End; Included is what the plan includes (not the part of
+        it used so far)."""
         cell = Markup("<td class='text-end'>%s</td>")
         rows = Markup().join(
             Markup("<tr><td>%s</td>%s%s%s</tr>") % (
                 metric.name,
                 cell % words.amount_of(rating.units, metric.unit_name),
-                cell % words.amount_of(rating.included_units, metric.unit_name),
+                cell % words.amount_of(str(charge.included_quantity or 0), metric.unit_name),
                 cell % self.currency_id.format(float(rating.amount)),
             )
-            for _charge, metric, rating in usage["charges"]
+            for charge, metric, rating in usage["charges"]
         )
         period = self.env._(
-            "%(start)s to %(end)s", start=usage["from"], end=usage["to"] or self.env._("open"),
+            "%(start)s to %(end)s", start=format_date(self.env, usage["from"]),
+            end=format_date(self.env, usage["to"]) if usage["to"] else self.env._("open"),
         )
         return Markup(
             "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th>"
@@ -93,9 +99,9 @@ class SaleOrder(models.Model):
             "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody><tfoot><tr>"
             "<th colspan='3'>%s</th><th class='text-end'>%s</th></tr></tfoot></table>"
         ) % (
-            period, self.env._("Metric"), self.env._("Units"), self.env._("Included"),
-            self.env._("Amount"), rows, self.env._("Total so far"),
-            self.currency_id.format(float(usage["total"])),
+            period, self.env._("Metric"), self.env._("Units So Far"),
+            self.env._("Included in the Plan"), self.env._("Amount"), rows,
+            self.env._("Total so far"), self.currency_id.format(float(usage["total"])),
         )
 
     # === TIME === #
@@ -142,24 +148,29 @@ class SaleOrder(models.Model):
         self.env["fusion.billing.usage"].flush_model()
         # Odoo reads NUMERIC columns back as floats: every figure comes out as text and is
         # read as an exact Decimal, so no amount ever goes through a binary float.
+        # Only rows not rated yet count for the period (defence in depth: a row already
+        # rated or invoiced is never counted again, whatever the period fields say).
+        # Recurring metrics carry every row up to the end, rated or not: that is their
+        # balance, not a second billing of those rows.
         query = SQL(
             """
             SELECT metric_id,
-                   COUNT(*) FILTER (WHERE timestamp >= %(start)s),
-                   (SUM(quantity) FILTER (WHERE timestamp >= %(start)s))::text,
-                   (MAX(quantity) FILTER (WHERE timestamp >= %(start)s))::text,
+                   COUNT(*) FILTER (WHERE %(open)s),
+                   (SUM(quantity) FILTER (WHERE %(open)s))::text,
+                   (MAX(quantity) FILTER (WHERE %(open)s))::text,
                    ((ARRAY_AGG(quantity ORDER BY timestamp DESC, id DESC)
-                        FILTER (WHERE timestamp >= %(start)s))[1])::text,
-                   COUNT(DISTINCT unique_key) FILTER (WHERE timestamp >= %(start)s),
+                        FILTER (WHERE %(open)s))[1])::text,
+                   COUNT(DISTINCT unique_key) FILTER (WHERE %(open)s),
                    SUM(quantity)::text,
                    COUNT(DISTINCT unique_key),
                    ARRAY_AGG(quantity::text ORDER BY timestamp, id)
-                        FILTER (WHERE timestamp >= %(start)s AND metric_id = ANY(%(events)s))
+                        FILTER (WHERE %(open)s AND metric_id = ANY(%(events)s))
               FROM fusion_billing_usage
              WHERE subscription_id = %(order)s AND timestamp < %(end)s
                AND (timestamp >= %(start)s OR metric_id = ANY(%(recurring)s))
              GROUP BY metric_id
             """,
+            open=SQL("timestamp >= %s AND state = 'pushed'", self._fc_naive(start)),
             start=self._fc_naive(start), end=self._fc_naive(end), order=self.id,
             events=with_events, recurring=recurring,
         )
@@ -226,7 +237,8 @@ class SaleOrder(models.Model):
                 if not usage_rules.is_closed(start, end, today):
                     break
                 rated |= order._fc_rate_period(start, end, billed=order.x_fc_usage_billed)
-                order.x_fc_usage_start = end
+                # The system moves the period on (a Billing User's invoice included).
+                order.sudo().x_fc_usage_start = end
                 order.flush_recordset(["x_fc_usage_start", "x_fc_usage_end"])
         return rated
 
@@ -235,10 +247,14 @@ class SaleOrder(models.Model):
         self.ensure_one()
         charges, total = self._fc_rate(start, end)
         last_day = end - timedelta(days=1)
-        currency = self.currency_id.name
-        rated = self.env["fusion.billing.rated.usage"].create([
+        # The customer's words: the invoice line, the rated usage and the webhooks say it.
+        locale = reader_locale(self.env, self.currency_id, self.partner_id.lang)
+        # The system writes the rating (Billing Users only read it), also when a manual
+        # invoice by a user rates the period first.
+        rated = self.env["fusion.billing.rated.usage"].sudo().create([
             {
-                "name": usage_rules.label(metric.name, metric.unit_name, rating, currency),
+                "name": invoice_text.line(charge.invoice_display_name or metric.name,
+                                          metric.unit_name, rating, start, last_day, locale),
                 "sequence": charge.sequence,
                 "subscription_id": self.id,
                 "charge_id": charge.id,
@@ -253,7 +269,7 @@ class SaleOrder(models.Model):
                 "shadow": not billed,
             }
             for charge, metric, rating in charges
-        ])
+        ]).sudo(self.env.su)
         rated_by_metric = {r.metric_id.id: r.id for r in rated}
         self.env.flush_all()
         cases = SQL(" ").join(
@@ -385,6 +401,7 @@ class SaleOrder(models.Model):
         Runs for the native recurring invoicing and for a manual invoice alike. A period
         that closed but is not rated yet (this ran before the rating cron) is rated first.
         """
+        self._fc_check_not_shadow()
         metered = self.filtered(lambda o: o.x_fc_service_id and o.plan_id)
         metered._fc_lock()
         for order in metered:
@@ -410,6 +427,19 @@ class SaleOrder(models.Model):
             if invoice:
                 order._fc_add_usage_lines(invoice)
         return moves
+
+    def _fc_check_not_shadow(self):
+        """Shadow never bills: an app subscription of a service in shadow mode is never
+        invoiced, whoever asks (a Create Invoice, a script, the superuser)."""
+        shadow = self.filtered(lambda o: o.x_fc_service_id.mode == "shadow")
+        if shadow:
+            raise UserError(self.env._(
+                "%(orders)s cannot be invoiced: %(service)s is in shadow mode, where Odoo "
+                "computes the billing for the reconciliation only and never invoices, "
+                "charges or emails. Native billing invoices it once the service goes live.",
+                orders=", ".join(shadow.mapped("display_name")),
+                service=shadow[0].x_fc_service_id.name,
+            ))
 
     def _fc_pending_usage(self):
         self.ensure_one()

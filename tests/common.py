@@ -43,6 +43,14 @@ class FusionBillingCommon(TransactionCase):
         })
 
     @classmethod
+    def _create_plan(cls, code, **values):
+        """A plan of the test service, yearly unless told otherwise."""
+        return cls.env["sale.subscription.plan"].create({
+            "name": code, "x_fc_plan_code": code, "x_fc_service_id": cls.service.id,
+            "billing_period_value": 1, "billing_period_unit": "year", **values,
+        })
+
+    @classmethod
     def _create_metric(cls, service, **values):
         return cls.env["fusion.billing.metric"].create({
             "service_id": service.id, "name": values.get("code", "Metric"),

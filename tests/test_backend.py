@@ -88,15 +88,30 @@ class TestChargeForm(FusionBillingCommon):
                          f"First 10 GB free, then {currency} 0.50 per GB")
         self.assertEqual(self.plan.x_fc_charge_ids.pricing_summary, charge.pricing_summary)
 
-    def test_preview_prices_a_typed_quantity_through_the_rating(self):
+    def test_preview_prices_a_typed_quantity_and_writes_nothing(self):
         charge = self._create_charge(charge_model="graduated", tier_ids=TWO_TIERS,
                                      properties=None)
-        with Form(charge) as form:
-            form.preview_quantity = 15
-            html = str(form.preview_html)
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        written = (charge.write_date, charge.write_uid, len(charge.message_ids))
+        as_user = charge.with_user(self.billing_user)
+        action = as_user.action_open_preview()
+        preview = Form(self.env[action["res_model"]].with_user(self.billing_user)
+                       .with_context(**action["context"]))
+        preview.quantity = 15
+        html = str(preview.preview_html)
         currency = self.company.currency_id.name
         self.assertIn(f"{currency} 14.50", html)
         self.assertIn("over 10 units: 5 x", html)
+        # The dialog is closed, never saved: nothing of the charge moved.
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        charge.invalidate_recordset()
+        self.assertEqual((charge.write_date, charge.write_uid, len(charge.message_ids)),
+                         written)
+        self.assertFalse(self.env["fusion.billing.charge.preview"].search([]))
+        self.assertFalse({"preview_quantity", "preview_events"} & set(charge._fields),
+                         "no preview field on the charge form to dirty it")
 
 
 @tagged("post_install", "-at_install")

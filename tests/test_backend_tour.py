@@ -37,7 +37,7 @@ class TestBackendTour(HttpCase):
             "timestamp": "2026-11-01 10:00:00", "quantity": 42,
         })
 
-    def test_finance_staff_price_a_graduated_charge_and_read_the_usage_pivot(self):
+    def test_finance_staff_price_a_graduated_charge_and_read_the_usage(self):
         # CI must run this tour: a missing browser is a failure, never a skip.
         self.assertTrue(any(shutil.which(name) for name in BROWSERS),
                         "no Chrome or Chromium on PATH (apt-get install chromium)")
@@ -47,6 +47,8 @@ class TestBackendTour(HttpCase):
             self.fail(f"the browser could not run the tour: {skipped}")
         charge = self.env["fusion.billing.charge"].search([("plan_id.name", "=", "Tour Plan")])
         self.assertEqual(charge.charge_model, "graduated")
+        self.assertEqual(charge.write_date, charge.create_date,
+                         "the preview wrote nothing on the charge")
         self.assertEqual(charge.properties, {"graduated_ranges": [
             {"from_value": 0, "to_value": 10, "per_unit_amount": "1", "flat_amount": "2"},
             {"from_value": 10, "to_value": None, "per_unit_amount": "0.5",

@@ -14,11 +14,12 @@ D = Decimal
 
 @tagged("post_install", "-at_install")
 class TestUsageRating(UsageCommon):
-    def _rate_by_cron(self):
-        with self.enter_registry_test_mode():
-            self.env.ref(
-                "fusion_centralize_billing.ir_cron_fusion_billing_rate_usage"
-            ).method_direct_trigger()
+    def _money(self, amount):
+        """An amount as the invoice's currency writes it in English."""
+        currency = self.env.company.currency_id
+        if currency.position == "after":
+            return f"{amount}\N{NO-BREAK SPACE}{currency.symbol}"
+        return f"{currency.symbol}\N{NO-BREAK SPACE}{amount}"
 
     def _usage_lines(self, invoices):
         return invoices.invoice_line_ids.filtered(lambda line: line.product_id == self.product)
@@ -74,11 +75,11 @@ class TestUsageRating(UsageCommon):
             self.assertEqual(line.deferred_start_date, date(2026, 10, 1))
             self.assertEqual(line.deferred_end_date, date(2026, 10, 31))
         calls_line = usage_lines.filtered(lambda line: line.name.startswith("api_calls"))
-        currency = self.env.company.currency_id.name
+        money = self._money
         self.assertEqual(
             calls_line.name,
-            f"api_calls: 15 calls (graduated: 0-10 at {currency} 1 + {currency} 2 flat, "
-            f"10+ at {currency} 1)")
+            f"api_calls, Oct 1, 2026 to Oct 31, 2026: 15 calls (10 calls at {money('1.00')} "
+            f"each + {money('2.00')} flat; 5 calls at {money('1.00')} each)")
         bandwidth = subscription.x_fc_rated_usage_ids.filtered(
             lambda r: r.metric_id == self.bandwidth)
         self.assertEqual((bandwidth.units, bandwidth.included_units, bandwidth.state),
@@ -110,6 +111,20 @@ class TestUsageRating(UsageCommon):
         _results, errors = self.env["fusion.billing.usage"]._ingest(
             self.service, [self._event("calls-b", "api_calls", "5")], now=NOW)
         self.assertEqual(errors, {}, "an identical replay of a billed push is still fine")
+
+    def test_the_line_reads_in_the_customer_s_language(self):
+        self.env["res.lang"]._activate_lang("fr_CA")
+        self.partner.lang = "fr_CA"
+        subscription = self._subscription()
+        self._push([self._event("bw-fr", "bandwidth", "1250.5")])
+        subscription._fc_rate_closed_periods(date(2026, 11, 1))
+        line = subscription.x_fc_rated_usage_ids.filtered(lambda r: r.metric_id == self.bandwidth)
+        lang = self.env["res.lang"]._lang_get("fr_CA")
+        self.assertIn(f"1{lang.thousands_sep}250{lang.decimal_point}5 GB", line.name)
+        self.assertIn(f"250{lang.decimal_point}5 GB", line.name)
+        self.assertIn(f"0{lang.decimal_point}02", line.name, "the price, in French digits")
+        self.assertIn("2026", line.name)
+        self.assertNotIn("Oct 1, 2026", line.name, "the date in French")
 
     def test_a_manual_invoice_rates_and_carries_the_usage(self):
         subscription = self._subscription()

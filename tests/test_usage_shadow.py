@@ -19,12 +19,6 @@ class TestUsageShadow(UsageCommon):
         super().setUpClass()
         cls.service.mode = "shadow"
 
-    def _rate_by_cron(self):
-        with self.enter_registry_test_mode():
-            self.env.ref(
-                "fusion_centralize_billing.ir_cron_fusion_billing_rate_usage"
-            ).method_direct_trigger()
-
     def _customer_traffic(self):
         return (
             self.env["account.move"].search_count([("partner_id", "=", self.partner.id)]),

@@ -109,6 +109,9 @@ class TestWebhookEvents(WebhookCommon):
         self.assertEqual(len(usage), 1)
         # 15 calls, graduated: 10 x 1 + 2 flat + 5 x 1 = CAD 17.
         self.assertEqual(fees[usage[0]], 1700)
+        rated = subscription.x_fc_rated_usage_ids.filtered(lambda r: r.metric_id == self.calls)
+        self.assertEqual(usage[0], rated.name, "the app reads the invoice's own text")
+        self.assertEqual(rated.invoice_line_id.name, rated.name)
         # The plan line, the calls, and the storage charge's first volume tier, whose flat
         # fee applies at 0 GB (Lago's rule for volume ranges).
         self.assertEqual(body["total_amount_cents"], 4900 + 1700 + 100, fees)

@@ -81,6 +81,13 @@ class UsageCommon(FusionBillingCommon):
         order.subscription_state = "3_progress"
         return order
 
+    def _rate_by_cron(self):
+        """The rating cron, as the scheduler runs it (it commits per batch)."""
+        with self.enter_registry_test_mode():
+            self.env.ref(
+                "fusion_centralize_billing.ir_cron_fusion_billing_rate_usage"
+            ).method_direct_trigger()
+
     def _push(self, pushes, service=None, now=NOW):
         """Ingest and expect success: the stored rows and outcomes."""
         results, errors = self.env["fusion.billing.usage"]._ingest(

@@ -4,10 +4,12 @@ import base64
 import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..engine import import_source
 from . import fusion_billing_import_source as sources
 
 
@@ -54,6 +56,10 @@ class FusionBillingImportWizard(models.TransientModel):
     plans_filename = fields.Char()
     subscriptions_file = fields.Binary(string="Subscriptions CSV")
     subscriptions_filename = fields.Char()
+    csv_columns = fields.Html(
+        string="Columns Expected", compute="_compute_csv_columns", sanitize=False,
+        help="The header each CSV file needs (docs/import-source.sql); extra columns are "
+        "ignored, an empty cell is NULL.")
 
     def _compute_source_password(self):
         self.source_password = False  # never read back
@@ -79,6 +85,17 @@ class FusionBillingImportWizard(models.TransientModel):
             return self._fernet().decrypt(sealed.encode()).decode()
         except InvalidToken:
             raise UserError(self.env._("Type the source database password again.")) from None
+
+    def _compute_csv_columns(self):
+        items = Markup().join(
+            Markup("<li><b>%s</b>: <code>%s</code></li>") % (
+                self.env._("%(table)s CSV", table=table.capitalize()), ",".join(columns))
+            for table, columns in import_source.COLUMNS.items())
+        html = Markup("<p>%s</p><ul>%s</ul>") % (self.env._(
+            "One UTF-8 file per table, its first line naming these columns (others are "
+            "ignored; an empty cell is NULL, so a free plan's price is 0):"), items)
+        for wizard in self:
+            wizard.csv_columns = html
 
     @api.constrains("source_dsn")
     def _check_source_dsn(self):

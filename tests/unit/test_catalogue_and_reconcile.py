@@ -66,3 +66,11 @@ def test_negative_tolerance_is_refused():
 def test_a_bool_is_not_an_amount():
     with pytest.raises(ValidationFailure):
         reconcile.compare(True, "1", "0")
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("Map Loads", "map_loads"), ("Map Loads (k)", "map_loads_k"),
+    ("  Données Été  ", "donnees_ete"), ("API-calls/2026", "api_calls_2026"), ("!!!", "metric"),
+])
+def test_a_code_from_a_name(name, code):
+    assert catalogue.code_from_name(name) == code

@@ -1,6 +1,6 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
-"""engine.usage: SQL figures give the units aggregate() gives; periods; labels."""
+"""engine.usage: SQL figures give the units aggregate() gives; periods."""
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -10,12 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.aggregation import Push, aggregate, latest_per_window
+from engine.catalogue import AGGREGATIONS, RECURRING_AGGREGATIONS
 from engine.errors import ValidationFailure
 from engine.rating import Charge
 from engine.usage import (
+    UNIT_FIGURES,
     MetricStats,
+    additive,
+    day_after,
     is_closed,
-    label,
     open_period_end,
     rate_period,
     shadow_cycle,
@@ -137,24 +140,6 @@ def test_is_closed():
     assert not is_closed(date(2026, 12, 1), None, date(2026, 12, 5))
 
 
-@pytest.mark.parametrize(("model", "properties", "included", "quantity", "text"), [
-    ("standard", {"amount": "0.02"}, "1000", "1250",
-     "API calls: 1250 calls, 1000 included, 250 billed (at CAD 0.02 each)"),
-    ("graduated", {"graduated_ranges": [
-        {"from_value": 0, "to_value": 10, "per_unit_amount": "1", "flat_amount": "2"},
-        {"from_value": 10, "to_value": None, "per_unit_amount": "0.5", "flat_amount": "0"},
-    ]}, "0", "15",
-     "API calls: 15 calls (graduated: 0-10 at CAD 1 + CAD 2 flat, 10+ at CAD 0.5)"),
-    ("package", {"amount": "30", "package_size": 1000, "free_units": 100}, "0", "1500",
-     "API calls: 1500 calls (2 x 1000 at CAD 30, 100 free)"),
-])
-def test_label_says_what_is_paid_for(model, properties, included, quantity, text):
-    from engine.rating import rate
-
-    rating = rate(Charge.build(model, properties, included_quantity=included), D(quantity))
-    assert label("API calls", "calls", rating) == text
-
-
 def test_open_period_by_mode():
     from engine.usage import open_period
 
@@ -204,3 +189,23 @@ def test_percentage_without_any_push_costs_nothing():
 
 def test_float_figures_are_read_as_typed():
     assert units("sum", False, MetricStats(count=1, total=133.33)) == (D("133.33"), None)
+
+
+def test_every_coherent_metric_has_one_unit_figure():
+    coherent = {(aggregation, False) for aggregation in AGGREGATIONS} | {
+        (aggregation, True) for aggregation in RECURRING_AGGREGATIONS}
+    assert set(UNIT_FIGURES) == coherent
+    assert set(UNIT_FIGURES.values()) <= set(MetricStats._fields)
+
+
+@pytest.mark.parametrize(("aggregation", "recurring", "expected"), [
+    ("sum", False, True), ("count", False, True),
+    ("max", False, False), ("last", False, False), ("unique", False, False),
+    ("sum", True, False), ("unique", True, False),
+])
+def test_only_sums_and_counts_add_up_over_periods(aggregation, recurring, expected):
+    assert additive(aggregation, recurring) is expected
+
+
+def test_the_day_after_a_period():
+    assert day_after(date(2026, 2, 28)) == date(2026, 3, 1)

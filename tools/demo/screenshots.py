@@ -5,8 +5,9 @@
 Run by ``bash tools/screenshots.sh`` after ``bash tools/demo.sh flow``: logs in as the
 demo admin, drives Debian's headless Chromium over the DevTools protocol and saves one
 PNG per page into static/description/. The pages are the last flow's subscription (its
-metered billing), its invoice, the rated usage and the invoice's signed webhook; and the
-subscriptions list, the usage pivot and a graduated charge.
+metered billing), its invoice, the rated usage (list, and one period's breakdown) and the
+invoice's signed webhook; and the subscriptions list, the usage by period and a graduated
+charge.
 """
 
 import base64
@@ -66,7 +67,9 @@ def records():
     charge = call("ir.model.data", "search_read", [
         ("module", "=", "fusion_centralize_billing"),
         ("name", "=", "demo_charge_api_calls_graduated")], fields=["res_id"])[0]["res_id"]
-    return orders[0], invoices[0], hooks[0], charge
+    rated = call("fusion.billing.rated.usage", "search", [("subscription_id", "=", orders[0])],
+                 order="amount desc, id desc", limit=1)
+    return orders[0], invoices[0], hooks[0], charge, rated[0]
 
 
 class Browser:
@@ -141,7 +144,7 @@ def main():
     chromium = shutil.which("chromium") or shutil.which("google-chrome")
     if not chromium:
         sys.exit("screenshots: no chromium on PATH (apt-get install chromium)")
-    order, invoice, webhook, charge = records()
+    order, invoice, webhook, charge, rated = records()
     session = login()
     browser = Browser(chromium)
     try:
@@ -150,7 +153,7 @@ def main():
                      domain="127.0.0.1", path="/")
         browser.shoot(f"{URL}{ACTION}action_sale_order_fusion_billing", ".o_data_row",
                       "screenshot_subscriptions_list.png")
-        browser.shoot(f"{URL}{ACTION}action_fusion_billing_usage?view_type=pivot",
+        browser.shoot(f"{URL}{ACTION}action_fusion_billing_usage_period",
                       ".o_pivot .o_pivot_cell_value", "screenshot_usage_pivot.png")
         browser.shoot(f"{URL}{ACTION}action_fusion_billing_charge/{charge}",
                       ".o_form_view .o_form_sheet",
@@ -164,6 +167,8 @@ def main():
                       "demo_invoice.png")
         browser.shoot(f"{URL}{ACTION}action_fusion_billing_rated_usage", ".o_data_row",
                       "demo_rated_usage.png")
+        browser.shoot(f"{URL}{ACTION}action_fusion_billing_rated_usage/{rated}",
+                      ".o_form_view .o_fc_breakdown", "demo_rated_usage_breakdown.png")
         browser.shoot(f"{URL}{ACTION}action_fusion_billing_webhook/{webhook}",
                       ".o_form_view .o_field_widget[name=attempt_ids] .o_data_row",
                       "demo_webhook.png")

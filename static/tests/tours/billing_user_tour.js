@@ -1,7 +1,7 @@
 /** @odoo-module **/
 // A Billing User's round of the app, run by tests/test_billing_user_tour.py in a real
 // browser: the subscriptions, one subscription's current usage and usage rows, the usage
-// pivot, and a dead-lettered webhook ready for a replay.
+// by period, and a dead-lettered webhook ready for a replay.
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
@@ -63,19 +63,14 @@ registry.category("web_tour.tours").add("fusion_billing_user_tour", {
             content: "Its usage rows, one per push",
             trigger: ".o_field_widget[name=x_fc_usage_ids] .o_data_row:nth-child(2)",
         },
-        ...openOperationsMenu("Usage"),
+        ...openOperationsMenu("Usage by Period"),
         {
-            content: "The usage list",
-            trigger: ".o_breadcrumb:contains('Usage')",
+            content: "Usage by period, in each metric's own aggregation",
+            trigger: ".o_breadcrumb:contains('Usage by Period')",
         },
         {
-            content: "Switch to the pivot",
-            trigger: ".o_switch_view.o_pivot",
-            run: "click",
-        },
-        {
-            content: "The pivot adds the usage up",
-            trigger: ".o_pivot .o_pivot_cell_value",
+            content: "The pivot adds the customers' usage up, metric by metric",
+            trigger: ".o_pivot th:contains('tour_storage_gb')",
         },
         ...openOperationsMenu("Webhook Queue"),
         {

@@ -1,5 +1,6 @@
 /** Finance staff at work (a Billing User): a graduated charge with two tiers made
- * through the form, a quantity previewed, then the usage pivot. Data comes from
+ * through the form, a quantity previewed in a dialog that writes nothing, then the usage
+ * pushes. Data comes from
  * tests/test_backend_tour.py. */
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
@@ -94,28 +95,44 @@ registry.category("web_tour.tours").add("fusion_billing_backend_tour", {
             run: "click",
         },
         {
+            content: "The open last tier reads 'and above'",
+            trigger: 'div[name="tier_ids"] .o_data_row:nth-child(2) td[name="to_value"]:contains("and above")',
+        },
+        {
             content: "The form has read both tiers",
             trigger: 'div[name="pricing_summary"]:contains("over 10 calls"):contains("0.50 per call")',
         },
         {
+            content: "Preview (saves the charge as typed, then opens a dialog)",
+            trigger: '.o_form_view .o_form_statusbar button[name="action_open_preview"]',
+            run: "click",
+        },
+        {
             content: "Type a quantity to preview",
-            trigger: 'div[name="preview_quantity"] input',
+            trigger: '.modal div[name="quantity"] input',
             run: "edit 15",
         },
         {
             content: "Leave the quantity",
-            trigger: 'div[name="pricing_summary"]',
+            trigger: '.modal div[name="pricing_summary"]',
             run: "click",
         },
         {
             content: "15 calls cost 10 x 1.00 + 2.00 + 5 x 0.50 = 14.50",
-            trigger: '.o_fc_preview_total:contains("14.50")',
+            trigger: '.modal .o_fc_preview_total:contains("14.50")',
         },
         {
-            content: "The summary says it in words",
-            trigger: 'div[name="pricing_summary"]:contains("over 10 calls")',
+            content: "Close the preview: nothing of it is saved",
+            trigger: '.modal .modal-footer button:contains("Close")',
+            run: "click",
         },
-        ...stepUtils.saveForm(),
+        {
+            content: "The charge is saved and clean",
+            trigger: '.o_breadcrumb .active:contains("Tour Calls on Tour Plan")',
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
         {
             content: "Open operations",
             trigger: '.o_menu_sections button[data-menu-xmlid="fusion_centralize_billing.menu_fusion_billing_operations"]',
@@ -127,13 +144,8 @@ registry.category("web_tour.tours").add("fusion_billing_backend_tour", {
             run: "click",
         },
         {
-            content: "Switch to the pivot",
-            trigger: ".o_switch_view.o_pivot",
-            run: "click",
-        },
-        {
-            content: "The pivot shows usage by metric, with its unit",
-            trigger: '.o_pivot th:contains("Tour Calls")',
+            content: "The pushes, one by one, each with its unit",
+            trigger: '.o_data_row:has(.o_data_cell:contains("Tour Calls")):has(.o_data_cell:contains("42"))',
         },
     ],
 });
