@@ -41,6 +41,13 @@
         "wizard/fusion_billing_key_wizard_views.xml",
         "views/fusion_billing_import_run_views.xml",
         "wizard/fusion_billing_import_wizard_views.xml",
+        "data/fusion_billing_margin_cron.xml",
+        "security/fusion_billing_margin_security.xml",
+        "views/fusion_billing_cost_views.xml",
+        "views/fusion_billing_allocation_views.xml",
+        "views/fusion_billing_cost_bridge_views.xml",
+        "views/fusion_billing_margin_views.xml",
+        "wizard/fusion_billing_cost_upload_views.xml",
         "views/fusion_billing_menus.xml",
     ],
     "demo": [

@@ -1,0 +1,149 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+"""Revenue and margin: read-only SQL views over invoices, costs and their allocations."""
+
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+# Company-currency amounts, as the views compute them.
+MONEY = {"readonly": True, "currency_field": "currency_id"}
+
+
+class FusionBillingRevenue(models.Model):
+    """What each service's subscriptions earned: one row per line of a posted customer
+    invoice or credit note of an app subscription, before taxes, in the company's
+    currency (a credit note's lines count negative), dated by the invoice.
+
+    A line belongs to the subscription of the order line it invoices, else to the
+    subscription of the usage it bills, else to the invoice's subscription. Usage lines
+    (``x_fc_usage_line``, copied onto their credit notes) are apart from the recurring
+    ones.
+    """
+
+    _name = "fusion.billing.revenue"
+    _description = "Billing Revenue"
+    _auto = False
+    _order = "date desc, id desc"
+
+    date = fields.Date(readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    service_id = fields.Many2one("fusion.billing.service", readonly=True)
+    plan_id = fields.Many2one("sale.subscription.plan", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    subscription_id = fields.Many2one("sale.order", readonly=True)
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    recurring_revenue = fields.Monetary(**MONEY)
+    usage_revenue = fields.Monetary(**MONEY)
+    revenue = fields.Monetary(**MONEY)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(SQL(
+            """
+            CREATE OR REPLACE VIEW %s AS (
+                SELECT l.id, m.invoice_date AS date, m.company_id,
+                       o.x_fc_service_id AS service_id,
+                       COALESCE(o.plan_id, o.x_fc_plan_id) AS plan_id, o.partner_id,
+                       o.id AS subscription_id, m.id AS move_id,
+                       CASE WHEN l.x_fc_usage_line THEN 0 ELSE -l.balance END
+                           AS recurring_revenue,
+                       CASE WHEN l.x_fc_usage_line THEN -l.balance ELSE 0 END
+                           AS usage_revenue,
+                       -l.balance AS revenue
+                  FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN sale_order o ON o.id = COALESCE(
+                       (SELECT MIN(sol.order_id)
+                          FROM sale_order_line_invoice_rel rel
+                          JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                         WHERE rel.invoice_line_id = l.id),
+                       (SELECT MIN(r.subscription_id) FROM fusion_billing_rated_usage r
+                         WHERE r.invoice_line_id = l.id),
+                       m.x_fc_subscription_id)
+                 WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND l.display_type = 'product' AND o.x_fc_service_id IS NOT NULL
+            )
+            """,
+            SQL.identifier(self._table),
+        ))
+
+
+class FusionBillingMargin(models.Model):
+    """The margin report: revenue, cost (direct, allocated, not allocated) and margin per
+    service, plan, customer, provider and day.
+
+    Rows are revenue lines, costs and the shares of allocated costs (a cost that was
+    shared out counts through its shares only). Read it grouped: every amount sums;
+    ``margin_percent`` is computed from the group's sums (margin over revenue), never
+    averaged over rows.
+    """
+
+    _name = "fusion.billing.margin"
+    _description = "Margin"
+    _auto = False
+    _order = "margin, date desc"
+
+    date = fields.Date(readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    service_id = fields.Many2one("fusion.billing.service", readonly=True)
+    plan_id = fields.Many2one("sale.subscription.plan", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    provider_id = fields.Many2one("fusion.billing.provider", readonly=True)
+    recurring_revenue = fields.Monetary(**MONEY)
+    usage_revenue = fields.Monetary(**MONEY)
+    revenue = fields.Monetary(**MONEY)
+    direct_cost = fields.Monetary(**MONEY, help="Costs the sources charged to the customer.")
+    allocated_cost = fields.Monetary(
+        **MONEY, help="The customer's shares of costs no customer carried.")
+    unallocated_cost = fields.Monetary(
+        **MONEY, help="Costs without a customer that no rule shared out (yet).")
+    cost = fields.Monetary(**MONEY)
+    margin = fields.Monetary(**MONEY)
+    margin_percent = fields.Float(
+        string="Margin (%)", readonly=True, aggregator="avg", digits=(16, 1),
+        help="Margin over revenue, of the group's totals; empty without revenue.",
+    )
+
+    def _read_group_select(self, aggregate_spec, query):
+        # A percent of the group's totals (engine.margin.margin_percent), not a mean of
+        # the rows' percents.
+        if aggregate_spec not in ("margin_percent:avg", "margin_percent:sum"):
+            return super()._read_group_select(aggregate_spec, query)
+        return SQL(
+            "100 * SUM(%s) / NULLIF(SUM(%s), 0)",
+            self._field_to_sql(self._table, "margin", query),
+            self._field_to_sql(self._table, "revenue", query),
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(SQL(
+            """
+            CREATE OR REPLACE VIEW %s AS (
+                SELECT r.id::bigint * 4 AS id, r.date, r.company_id, r.service_id,
+                       r.plan_id, r.partner_id, NULL::integer AS provider_id,
+                       r.recurring_revenue, r.usage_revenue, r.revenue,
+                       0::numeric AS direct_cost, 0::numeric AS allocated_cost,
+                       0::numeric AS unallocated_cost, 0::numeric AS cost,
+                       r.revenue AS margin,
+                       CASE WHEN r.revenue <> 0 THEN 100.0 END AS margin_percent
+                  FROM fusion_billing_revenue r
+                UNION ALL
+                SELECT c.id::bigint * 4 + 1, c.date, c.company_id, c.service_id, c.plan_id,
+                       c.partner_id, c.provider_id, 0, 0, 0,
+                       CASE WHEN c.partner_id IS NOT NULL THEN c.amount ELSE 0 END, 0,
+                       CASE WHEN c.partner_id IS NULL THEN c.amount ELSE 0 END,
+                       c.amount, -c.amount, NULL
+                  FROM fusion_billing_cost c
+                 WHERE c.allocation_state != 'allocated'
+                UNION ALL
+                SELECT a.id::bigint * 4 + 2, a.date, a.company_id, a.service_id, a.plan_id,
+                       a.partner_id, a.provider_id, 0, 0, 0, 0, a.amount, 0, a.amount,
+                       -a.amount, NULL
+                  FROM fusion_billing_cost_allocation a
+            )
+            """,
+            SQL.identifier(self._table),
+        ))
