@@ -112,6 +112,7 @@ class FusionBillingCost(models.Model):
     def create(self, vals_list):
         # Costs come in through _fc_ingest (API, CSV, bridge), which keeps their trace.
         if not self.env.su:
+            self.check_access("create")
             raise UserError(self.env._(
                 "Costs come from their sources (the API, a CSV upload or a bridge) and "
                 "are not typed in."))
@@ -119,6 +120,7 @@ class FusionBillingCost(models.Model):
 
     def write(self, vals):
         if not self.env.su:
+            self.check_access("write")
             raise UserError(self.env._(
                 "A cost is changed by its source sending it again, which keeps the "
                 "replaced figures."))

@@ -24,6 +24,16 @@ class FusionBillingRevenue(models.Model):
     _description = "Billing Revenue"
     _auto = False
     _order = "date desc, id desc"
+    # What the view reads: pending writes to these are flushed before it is queried.
+    _depends = {
+        "account.move": ["state", "move_type", "invoice_date", "company_id",
+                         "x_fc_subscription_id"],
+        "account.move.line": ["move_id", "balance", "display_type", "x_fc_usage_line",
+                              "sale_line_ids"],
+        "sale.order": ["x_fc_service_id", "plan_id", "x_fc_plan_id", "partner_id"],
+        "sale.order.line": ["order_id"],
+        "fusion.billing.rated.usage": ["invoice_line_id", "subscription_id"],
+    }
 
     date = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -83,6 +93,15 @@ class FusionBillingMargin(models.Model):
     _description = "Margin"
     _auto = False
     _order = "margin, date desc"
+    _depends = {
+        "fusion.billing.revenue": ["date", "company_id", "service_id", "plan_id",
+                                   "partner_id", "recurring_revenue", "usage_revenue",
+                                   "revenue"],
+        "fusion.billing.cost": ["date", "company_id", "service_id", "plan_id", "partner_id",
+                                "provider_id", "amount", "allocation_state"],
+        "fusion.billing.cost.allocation": ["date", "company_id", "service_id", "plan_id",
+                                           "partner_id", "provider_id", "amount"],
+    }
 
     date = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

@@ -1,0 +1,154 @@
+# Copyright 2026 NexaSystems
+# License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
+"""Costs no customer carries, shared out by units or evenly, to the cent, the remainder
+cents placed the same way every time, each share kept with its rule."""
+
+from odoo.exceptions import ValidationError
+from odoo.tests import freeze_time, tagged
+
+from .margin_common import NOW, MarginCommon
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW.replace(tzinfo=None))
+class TestMarginAllocation(MarginCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Provider = cls.env["fusion.billing.provider"]
+        cls.maps = Provider.create({"name": "Google Maps"})
+        cls.twilio = Provider.create({"name": "Twilio"})
+        Rule = cls.env["fusion.billing.allocation.rule"].with_user(cls.billing_manager)
+        cls.by_loads = Rule.create({
+            "service_id": cls.service.id, "provider_id": cls.maps.id, "method": "units",
+            "metric_id": cls.map_loads.id, "basis_period": "month",
+        })
+        cls.evenly = Rule.create({
+            "service_id": cls.service.id, "provider_id": cls.twilio.id, "method": "even",
+        })
+
+    def _loads(self, partner, units, day="2026-11-12", tx=None):
+        order = self.subscriptions.filtered(lambda o: o.partner_id == partner)
+        return self.env["fusion.billing.usage"].create({
+            "service_id": self.service.id, "metric_id": self.map_loads.id,
+            "subscription_id": order.id, "partner_id": partner.id,
+            "external_subscription_id": order.x_fc_external_id,
+            "transaction_id": tx or f"loads-{partner.id}-{day}", "timestamp": f"{day} 10:00:00",
+            "quantity": units,
+        })
+
+    def _allocate_by_cron(self):
+        with self.enter_registry_test_mode():
+            self.env.ref(
+                "fusion_centralize_billing.ir_cron_fusion_billing_allocate_costs"
+            ).method_direct_trigger()
+
+    def _shares(self, cost):
+        return {a.partner_id: a.amount for a in cost.allocation_ids}
+
+    def test_by_units_of_the_month_to_the_cent(self):
+        self._loads(self.alpha, 700)
+        self._loads(self.beta, 150, day="2026-11-02")
+        self._loads(self.beta, 50, day="2026-11-29")
+        self._loads(self.gamma, 100)
+        self._loads(self.gamma, 9999, day="2026-10-31")  # October: another month
+        [(cost, _o)] = self._ingest([self._cost("Google Maps", cents=1000)])
+        self._allocate_by_cron()
+        self.assertEqual(cost.allocation_state, "allocated")
+        self.assertEqual(self._shares(cost), {self.alpha: 7.0, self.beta: 2.0, self.gamma: 1.0})
+        alpha = cost.allocation_ids.filtered(lambda a: a.partner_id == self.alpha)
+        self.assertEqual((alpha.rule_id, alpha.method, alpha.basis_units, alpha.basis_total),
+                         (self.by_loads, "units", 700, 1000))
+        self.assertEqual((alpha.plan_id, alpha.date, alpha.provider_id),
+                         (self.plan, cost.date, self.maps))
+        # A second run shares nothing twice.
+        self._allocate_by_cron()
+        self.assertEqual(len(cost.allocation_ids), 3)
+
+    def test_the_remainder_cent_goes_by_largest_remainder_then_the_smaller_customer(self):
+        self._loads(self.alpha, 1)
+        self._loads(self.beta, 2)
+        self._loads(self.gamma, 4)
+        # 1.00 by 1:2:4 = 14.28.., 28.57.., 57.14.. cents: the cent left goes to beta.
+        # 100.00 evenly = 33.333..: the cent left goes to the smallest customer, alpha.
+        (loads, _o1), (even, _o2) = self._ingest([
+            self._cost("Google Maps", cents=100), self._cost("Twilio", cents=10000)])
+        (loads | even)._fc_allocate()
+        self.assertEqual(self._shares(loads), {self.alpha: 0.14, self.beta: 0.29,
+                                               self.gamma: 0.57})
+        self.assertEqual(self._shares(even), {self.alpha: 33.34, self.beta: 33.33,
+                                              self.gamma: 33.33})
+        self.assertLess(self.alpha.id, self.beta.id)
+        self.assertEqual(set(even.allocation_ids.mapped("basis_units")), {1})
+        # Shared out again, from scratch, the split is the same, cent for cent.
+        self.by_loads.with_user(self.billing_manager).action_allocate_again()
+        self.assertEqual(self._shares(loads), {self.alpha: 0.14, self.beta: 0.29,
+                                               self.gamma: 0.57})
+
+    def test_evenly_among_the_customers_subscribed_that_day(self):
+        self.subscriptions.filtered(lambda o: o.partner_id == self.gamma).end_date = "2026-11-15"
+        (before, _o1), (after, _o2) = self._ingest([
+            self._cost("Twilio", day="2026-11-14", cents=-301),  # a credit, split too
+            self._cost("Twilio", day="2026-11-16", cents=301)])
+        self.evenly.basis_period = "day"
+        (before | after)._fc_allocate()
+        self.assertEqual(self._shares(before), {self.alpha: -1.01, self.beta: -1.0,
+                                                self.gamma: -1.0})
+        self.assertEqual(self._shares(after), {self.alpha: 1.51, self.beta: 1.5})
+
+    def test_a_cost_without_rule_or_units_stays_whole_and_says_why(self):
+        (openai, _o1), (maps, _o2) = self._ingest([self._cost("OpenAI", cents=500),
+                                                   self._cost("Google Maps", cents=500)])
+        (openai | maps)._fc_allocate()
+        self.assertEqual(openai.allocation_state, "unallocated")
+        self.assertIn("No allocation rule for OpenAI", openai.allocation_note)
+        self.assertEqual(maps.allocation_state, "unallocated")
+        self.assertEqual(maps.allocation_note,
+                         "No customer used map_loads from 2026-11-01 to 2026-11-30.")
+        self.assertFalse((openai | maps).allocation_ids)
+        # A rule for OpenAI puts its waiting costs back in the queue.
+        self.env["fusion.billing.allocation.rule"].with_user(self.billing_manager).create({
+            "service_id": self.service.id, "provider_id": openai.provider_id.id,
+            "method": "even"})
+        self.assertEqual(openai.allocation_state, "pending")
+        self._allocate_by_cron()
+        self.assertEqual(self._shares(openai), {self.alpha: 1.67, self.beta: 1.67,
+                                                self.gamma: 1.66})
+
+    def test_a_resent_cost_is_shared_out_again(self):
+        self._loads(self.alpha, 1)
+        self._loads(self.beta, 1)
+        [(cost, _o)] = self._ingest([self._cost("Google Maps", cents=1000)])
+        cost._fc_allocate()
+        self.assertEqual(self._shares(cost), {self.alpha: 5.0, self.beta: 5.0})
+        [(again, outcome)] = self._ingest([self._cost("Google Maps", cents=1001)])
+        self.assertEqual((again, outcome, again.allocation_state), (cost, "replaced", "pending"))
+        self.assertFalse(cost.allocation_ids, "the old shares are gone with the old amount")
+        self._allocate_by_cron()
+        self.assertEqual(self._shares(cost), {self.alpha: 5.01, self.beta: 5.0})
+
+    def test_the_margin_counts_a_shared_cost_once(self):
+        self._loads(self.alpha, 3)
+        self._loads(self.beta, 1)
+        [(cost, _o)] = self._ingest([self._cost("Google Maps", cents=1000)])
+        Margin = self.env["fusion.billing.margin"]
+        domain = [("service_id", "=", self.service.id)]
+        self.assertEqual(Margin._read_group(domain, [], ["unallocated_cost:sum", "cost:sum"]),
+                         [(10.0, 10.0)])
+        cost._fc_allocate()
+        Margin.invalidate_model()
+        rows = dict(Margin._read_group(domain, ["partner_id"], ["allocated_cost:sum"]))
+        self.assertEqual(rows, {self.alpha: 7.5, self.beta: 2.5})
+        self.assertEqual(Margin._read_group(domain, [], ["cost:sum", "unallocated_cost:sum"]),
+                         [(10.0, 0.0)])
+
+    def test_a_rule_by_units_needs_a_metric_of_its_service(self):
+        Rule = self.env["fusion.billing.allocation.rule"].with_user(self.billing_manager)
+        other = self._create_service(name="Other", code="other_alloc")
+        with self.assertRaises(ValidationError):
+            Rule.create({"service_id": self.service.id, "method": "units",
+                         "provider_id": self.env["fusion.billing.provider"].create(
+                             {"name": "Stripe"}).id})
+        with self.assertRaises(ValidationError):
+            Rule.create({"service_id": other.id, "provider_id": self.maps.id,
+                         "method": "units", "metric_id": self.map_loads.id})
