@@ -149,7 +149,9 @@ class FusionBillingCostBridge(models.Model):
     # === ACTION METHODS === #
 
     def action_read_now(self):
-        """Read the rows written since the last run, now."""
+        """Read the rows written since the last run, now (administrators only: the run
+        reads the model with full rights)."""
+        self.check_access("write")
         for bridge in self:
             bridge.sudo()._fc_read()
         return True

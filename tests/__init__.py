@@ -19,6 +19,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_import_wizard,
         test_margin_allocation,
         test_margin_api,
+        test_margin_bridge,
         test_margin_costs,
         test_neutralize,
         test_security,
