@@ -21,6 +21,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_margin_api,
         test_margin_bridge,
         test_margin_costs,
+        test_margin_report,
         test_neutralize,
         test_security,
         test_service_keys,
