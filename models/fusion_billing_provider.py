@@ -56,11 +56,13 @@ class FusionBillingProvider(models.Model):
                     code, names[code], self.env.uid, self.env.uid)
                 for code in missing
             )
-            self.env.execute_query(SQL(
+            # A concurrent maker of the same provider fails this with a serialization
+            # error: the request is retried (then the provider is found), not an error.
+            self.env.cr.execute(SQL(
                 "INSERT INTO fusion_billing_provider"
                 " (code, name, active, create_uid, write_uid, create_date, write_date)"
                 " VALUES %s ON CONFLICT (code) DO NOTHING", rows,
-            ))
+            ), log_exceptions=False)
             found.update(self.env.execute_query(SQL(
                 "SELECT code, id FROM fusion_billing_provider WHERE code = ANY(%s)", missing,
             )))

@@ -20,6 +20,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_margin_allocation,
         test_margin_api,
         test_margin_bridge,
+        test_margin_concurrency,
         test_margin_costs,
         test_margin_report,
         test_neutralize,

@@ -3,7 +3,9 @@
 """Provider costs in: idempotent by source, provider, customer and day; a resend replaces
 with its trace; other currencies converted with Odoo's rate of the cost's day."""
 
-from odoo.exceptions import AccessError
+import base64
+
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.fusion_centralize_billing.engine.errors import ValidationFailure
@@ -141,3 +143,67 @@ class TestMarginCosts(MarginCommon):
             cost.with_user(self.billing_manager).write({"amount": 1})
 
         self.assertEqual(cost.amount, 12.34)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW.replace(tzinfo=None))
+class TestMarginUpload(MarginCommon):
+    def _upload(self, text, **values):
+        wizard = self.env["fusion.billing.cost.upload"].with_user(self.billing_manager).create({
+            "service_id": self.service.id, "file": base64.b64encode(text.encode()),
+            "filename": "bill.csv", **values})
+        wizard.action_upload()
+        return wizard
+
+    def test_a_monthly_bill_becomes_daily_costs_once(self):
+        maps = self.env["fusion.billing.provider"].create({"name": "Google Maps"})
+        text = ("period_start,period_end,amount,units,unit,external_customer_id\n"
+                "2026-10-01,2026-10-31,310.00,31000,map loads,\n"
+                "2026-10-01,2026-10-31,0.31,,,\n"
+                "2026-10-15,2026-10-15,4.50,,,cus_beta\n")
+        wizard = self._upload(text, provider_id=maps.id)
+        self.assertEqual((wizard.state, wizard.created_count), ("done", 32))
+        costs = self.Cost.search([("source", "=", "csv")])
+        self.assertEqual(len(costs), 32)
+        self.assertEqual(round(sum(costs.mapped("amount")), 2), 314.81)
+        shared = costs.filtered(lambda c: not c.partner_id)
+        # 310.31 over 31 days: 10.01 a day, nothing left over.
+        self.assertEqual(set(shared.mapped("amount")), {10.01})
+        self.assertEqual(set(shared.mapped("quantity")), {1000})
+        beta = costs.filtered("partner_id")
+        self.assertEqual((beta.partner_id, beta.amount, beta.provider_id),
+                         (self.beta, 4.5, maps))
+        self.assertEqual(wizard.line_ids.filtered(lambda line: line.cost_id == beta).lines, "4")
+        # The same bill again changes nothing; a corrected one replaces its days.
+        again = self._upload(text, provider_id=maps.id)
+        self.assertEqual((again.created_count, again.unchanged_count), (0, 32))
+        corrected = self._upload(text.replace("4.50", "5.00"), provider_id=maps.id)
+        self.assertEqual((corrected.replaced_count, corrected.unchanged_count), (1, 31))
+        self.assertEqual((beta.amount, beta.revision_ids.amount), (5.0, 4.5))
+
+    def test_a_bill_with_a_problem_is_refused_whole(self):
+        wizard = self._upload(
+            "date,amount,provider,external_customer_id\n"
+            "2026-11-02,12.00,Twilio,\n"
+            "2026-11-03,twelve,Twilio,\n"
+            "2026-11-04,1.00,Twilio,cus_nobody\n")
+        self.assertEqual(wizard.state, "failed")
+        self.assertIn("line 3.amount: value_is_not_valid_number", wizard.problems)
+        self.assertFalse(self.Cost.search([("source", "=", "csv")]))
+        # Once the file reads well, the customers are checked: still nothing stored.
+        wizard = self._upload(
+            "date,amount,provider,external_customer_id\n"
+            "2026-11-02,12.00,Twilio,\n"
+            "2026-11-04,1.00,Twilio,cus_nobody\n")
+        self.assertEqual(wizard.problems,
+                         "line 3: external_customer_id: customer_not_found")
+        self.assertFalse(self.Cost.search([("source", "=", "csv")]))
+        with self.assertRaises(UserError):
+            self.env["fusion.billing.cost.upload"].with_user(self.billing_manager).create({
+                "service_id": self.service.id, "file": base64.b64encode(b"\xff\xfe\x00"),
+            }).action_upload()
+
+    def test_billing_users_do_not_upload(self):
+        with self.assertRaises(AccessError):
+            self.env["fusion.billing.cost.upload"].with_user(self.billing_user).create({
+                "service_id": self.service.id, "file": base64.b64encode(b"date,amount\n")})
