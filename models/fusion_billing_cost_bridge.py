@@ -48,13 +48,13 @@ class FusionBillingCostBridge(models.Model):
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True, tracking=True)
     service_id = fields.Many2one(
-        "fusion.billing.service", string="Service", required=True, check_company=True,
+        "fusion.billing.service", required=True, check_company=True,
         tracking=True,
         help="The service of the costs, unless a field of the model says which.",
     )
     company_id = fields.Many2one(related="service_id.company_id", store=True)
     model_id = fields.Many2one(
-        "ir.model", string="Model", required=True, ondelete="cascade", tracking=True,
+        "ir.model", required=True, ondelete="cascade", tracking=True,
         domain="[('transient', '=', False)]",
         help="The model whose rows are costs (fusion_api's daily rollups, for instance).",
     )
@@ -68,12 +68,12 @@ class FusionBillingCostBridge(models.Model):
         domain=_field_domain(FIELD_TYPES["amount_field_id"]),
     )
     currency_field_id = fields.Many2one(
-        "ir.model.fields", string="Currency Field", ondelete="cascade", tracking=True,
+        "ir.model.fields", ondelete="cascade", tracking=True,
         domain=_field_domain(FIELD_TYPES["currency_field_id"]),
         help="A currency, or its ISO code. Empty: every amount is in the currency below.",
     )
     currency_id = fields.Many2one(
-        "res.currency", string="Currency", tracking=True,
+        "res.currency", tracking=True,
         default=lambda self: self.env.company.currency_id,
         help="The amounts' currency when no field of the model says it.",
     )
@@ -87,7 +87,7 @@ class FusionBillingCostBridge(models.Model):
         help="A contact; empty when the model's costs are for the whole service.",
     )
     service_field_id = fields.Many2one(
-        "ir.model.fields", string="Service Field", ondelete="cascade", tracking=True,
+        "ir.model.fields", ondelete="cascade", tracking=True,
         domain=_field_domain(FIELD_TYPES["service_field_id"]),
         help="A billing service, or its code. Empty: every cost is the service's above.",
     )

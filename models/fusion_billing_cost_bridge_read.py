@@ -43,7 +43,7 @@ class FusionBillingCostBridge(models.Model):
     @api.model
     def _cron_fc_read_bridges(self):
         """Read each active bridge; a bridge another server is reading is left to it."""
-        for bridge in self.search([]):
+        for bridge in self.search([("active", "=", True)]):
             if bridge._fc_claim():
                 bridge._fc_read(commit=True)
 

@@ -3,13 +3,12 @@
 """Costs and their allocation under real concurrency: committed data, a cursor per
 thread, the database deciding who waits."""
 
-from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, freeze_time, tagged
 
 from .margin_common import NOW
-from .threads import in_threads
+from .threads import in_threads, retrying
 
 CODE = "fcb_margin_conc"
 
@@ -60,26 +59,9 @@ class TestMarginConcurrency(TransactionCase):
             cr.execute("DELETE FROM fusion_billing_service WHERE id = %s", [ids["service"]])
             cr.execute("DELETE FROM res_partner WHERE id = ANY(%s)", [ids["partners"]])
 
-    @staticmethod
-    def _retrying(work, env, tries=5):
-        """As Odoo runs every request: roll back and run again on a serialization
-        failure."""
-        for attempt in range(tries):
-            try:
-                result = work(env)
-                env.cr.flush()
-                env.cr.commit()
-                return result
-            except SerializationFailure:
-                if attempt == tries - 1:
-                    raise
-                env.cr.rollback()
-                env.invalidate_all(flush=False)
-        return None
-
     def _in_threads(self, work, count=2):
         results, errors = in_threads(self.registry,
-                                     lambda env, _index: self._retrying(work, env), count)
+                                     lambda env, _index: retrying(work, env), count)
         self.assertEqual(errors, [])
         return results
 

@@ -22,7 +22,7 @@ class FusionBillingCostUpload(models.TransientModel):
 
     service_id = fields.Many2one("fusion.billing.service", required=True)
     provider_id = fields.Many2one(
-        "fusion.billing.provider", string="Provider",
+        "fusion.billing.provider",
         help="The provider of the lines without a provider column.",
     )
     currency_id = fields.Many2one(
@@ -80,7 +80,7 @@ class FusionBillingCostUpload(models.TransientModel):
             raise UserError(self.env._(
                 "The file is not a CSV file in UTF-8: export the bill as CSV (UTF-8) and "
                 "upload it again.")) from None
-        currencies = self.env["res.currency"].search([])
+        currencies = self.env["res.currency"].search([("active", "=", True)])
         return cost_csv.bill_costs(
             cost_csv.read_rows(text), provider=self.provider_id.name or None,
             currency=self.currency_id.name,
