@@ -9,6 +9,23 @@ from odoo.tools import SQL
 MONEY = {"readonly": True, "currency_field": "currency_id"}
 
 
+class FusionBillingRevenueColumns(models.AbstractModel):
+    """What the revenue and margin views share: the day, who and what, the revenue."""
+
+    _name = "fusion.billing.revenue.columns"
+    _description = "Revenue Columns"
+
+    date = fields.Date(readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    service_id = fields.Many2one("fusion.billing.service", readonly=True)
+    plan_id = fields.Many2one("sale.subscription.plan", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    recurring_revenue = fields.Monetary(**MONEY)
+    usage_revenue = fields.Monetary(**MONEY)
+    revenue = fields.Monetary(**MONEY)
+
+
 class FusionBillingRevenue(models.Model):
     """What each service's subscriptions earned: one row per line of a posted customer
     invoice or credit note of an app subscription, before taxes, in the company's
@@ -21,6 +38,7 @@ class FusionBillingRevenue(models.Model):
     """
 
     _name = "fusion.billing.revenue"
+    _inherit = ["fusion.billing.revenue.columns"]
     _description = "Billing Revenue"
     _auto = False
     _order = "date desc, id desc"
@@ -35,17 +53,8 @@ class FusionBillingRevenue(models.Model):
         "fusion.billing.rated.usage": ["invoice_line_id", "subscription_id"],
     }
 
-    date = fields.Date(readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    service_id = fields.Many2one("fusion.billing.service", readonly=True)
-    plan_id = fields.Many2one("sale.subscription.plan", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     subscription_id = fields.Many2one("sale.order", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
-    recurring_revenue = fields.Monetary(**MONEY)
-    usage_revenue = fields.Monetary(**MONEY)
-    revenue = fields.Monetary(**MONEY)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -90,6 +99,7 @@ class FusionBillingMargin(models.Model):
     """
 
     _name = "fusion.billing.margin"
+    _inherit = ["fusion.billing.revenue.columns"]
     _description = "Margin"
     _auto = False
     _order = "margin, date desc"
@@ -103,16 +113,7 @@ class FusionBillingMargin(models.Model):
                                            "partner_id", "provider_id", "amount"],
     }
 
-    date = fields.Date(readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    service_id = fields.Many2one("fusion.billing.service", readonly=True)
-    plan_id = fields.Many2one("sale.subscription.plan", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     provider_id = fields.Many2one("fusion.billing.provider", readonly=True)
-    recurring_revenue = fields.Monetary(**MONEY)
-    usage_revenue = fields.Monetary(**MONEY)
-    revenue = fields.Monetary(**MONEY)
     direct_cost = fields.Monetary(**MONEY, help="Costs the sources charged to the customer.")
     allocated_cost = fields.Monetary(
         **MONEY, help="The customer's shares of costs no customer carried.")
