@@ -134,11 +134,11 @@ class FusionBillingCost(models.Model):
             """
             SELECT c.id, c.lago_id, p.code AS provider, c.date, l.external_id
                    AS external_customer_id, c.amount::text AS amount, cur.name AS currency,
-                   c.original_amount::text AS original_amount,
-                   ocur.name AS original_currency, c.exchange_rate::text AS rate,
-                   c.quantity::text AS units, c.unit, m.code AS billable_metric_code,
-                   c.source, c.revision, c.create_date AS created_at,
-                   c.write_date AS updated_at
+                   cur.decimal_places AS exponent, c.original_amount::text AS original_amount,
+                   ocur.name AS original_currency, ocur.decimal_places AS original_exponent,
+                   c.exchange_rate::text AS rate, c.quantity::text AS units, c.unit,
+                   m.code AS billable_metric_code, c.source, c.revision,
+                   c.create_date AS created_at, c.write_date AS updated_at
               FROM fusion_billing_cost c
               JOIN fusion_billing_provider p ON p.id = c.provider_id
               JOIN res_company co ON co.id = c.company_id
@@ -153,17 +153,10 @@ class FusionBillingCost(models.Model):
             """,
             self.ids,
         ))
-        exponents = {currency.name: currency.decimal_places
-                     for currency in self.env["res.currency"].with_context(active_test=False)
-                     .search([("name", "in", list({row["currency"] for row in rows}
-                                                  | {row["original_currency"] for row in rows}
-                                                  - {None}))])}
         by_id = {}
         for row in rows:
             for field in ("amount", "original_amount", "rate", "units"):
                 row[field] = None if row[field] is None else Decimal(row[field])
-            row["exponent"] = exponents[row["currency"]]
-            row["original_exponent"] = exponents.get(row["original_currency"])
             by_id[row.pop("id")] = row
         return [by_id[cost_id] for cost_id in self.ids]
 

@@ -87,16 +87,16 @@ class FusionBillingCost(models.Model):
             costs.check_batch_size(items)
             if len(items) > max_batch:
                 raise ValidationFailure({"costs": ["too_many_costs"]})
-        self.env.flush_all()
         company = self._fc_company(service)
         today = local_date(now or datetime.now(UTC), company.tz)
-        judged = self._fc_judge(service, company, items, today, source, partners)
+        currencies = self._fc_currencies(self._fc_named_currencies(company, items))
+        judged = self._fc_judge(service, company, items, today, source, currencies, partners)
         keys = [item.key() if isinstance(item, _Judged) else None for item in judged]
         for index in costs.duplicates(keys):
             judged[index] = ValidationFailure({"cost": ["duplicated_in_batch"]})
         if any(isinstance(item, ValidationFailure) for item in judged):
             return [], batch_errors(judged)
-        return self._fc_store(service, company, judged), {}
+        return self._fc_store(service, company, judged, currencies), {}
 
     @api.model
     def _fc_ingest_each(self, service, items, partners=None, **options):
@@ -126,19 +126,34 @@ class FusionBillingCost(models.Model):
     # === LOOK-UPS === #
 
     def _fc_company(self, service):
-        self.env["res.partner"].flush_model(["tz"])
-        company = service.company_id
-        return _Company(company.id, company.currency_id.name, company.currency_id.id,
-                        company.currency_id.decimal_places, service._fc_timezone())
+        """The service's company, its currency and time zone, in one small query (the
+        API's hot path: the ORM would load whole company and currency rows)."""
+        self.env.flush_all()
+        [(company_id, currency_id, currency, exponent, tz)] = self.env.execute_query(SQL(
+            """
+            SELECT c.id, cur.id, cur.name, cur.decimal_places, COALESCE(p.tz, 'UTC')
+              FROM fusion_billing_service s
+              JOIN res_company c ON c.id = s.company_id
+              JOIN res_currency cur ON cur.id = c.currency_id
+              JOIN res_partner p ON p.id = c.partner_id
+             WHERE s.id = %s
+            """,
+            service.id,
+        ))
+        return _Company(company_id, currency, currency_id, exponent, tz)
 
-    def _fc_judge(self, service, company, items, today, source, known_partners=None):
-        """Per raw cost, a :class:`_Judged` or the ``ValidationFailure`` with every
-        problem: the engine's, then what the look-ups found missing."""
+    @staticmethod
+    def _fc_named_currencies(company, items):
         named = {company.currency}
         for raw in items:
             if isinstance(raw, dict) and isinstance(raw.get("amount_currency"), str):
                 named.add(raw["amount_currency"].strip().upper())
-        currencies = self._fc_currencies(named)
+        return named
+
+    def _fc_judge(self, service, company, items, today, source, currencies,
+                  known_partners=None):
+        """Per raw cost, a :class:`_Judged` or the ``ValidationFailure`` with every
+        problem: the engine's, then what the look-ups found missing."""
         exponents = {code: exponent for code, (_id, exponent) in currencies.items()}
         cleans = []
         for raw in items:
@@ -177,8 +192,10 @@ class FusionBillingCost(models.Model):
 
     def _fc_currencies(self, codes):
         """ISO code -> (id, decimal places) of the active currencies named."""
-        found = self.env["res.currency"].search([("name", "in", sorted(codes))])
-        return {currency.name: (currency.id, currency.decimal_places) for currency in found}
+        return {name: (currency_id, exponent) for name, currency_id, exponent in
+                self.env.execute_query(SQL(
+                    "SELECT name, id, decimal_places FROM res_currency"
+                    " WHERE active AND name = ANY(%s)", sorted(codes)))}
 
     def _fc_partners(self, service, external_ids):
         if not external_ids:
@@ -263,7 +280,7 @@ class FusionBillingCost(models.Model):
 
     # === STORE === #
 
-    def _fc_store(self, service, company, judged):
+    def _fc_store(self, service, company, judged, currency_ids):
         providers = self.env["fusion.billing.provider"]._fc_ids_by_code(
             {item.cost.provider: item.cost.provider_name for item in judged})
         key_of = [item.key(providers[item.cost.provider]) for item in judged]
@@ -279,8 +296,6 @@ class FusionBillingCost(models.Model):
             elif outcome == costs.REPLACED:
                 replaced.append((row, item))
             outcomes[key] = (row and row["id"], outcome)
-        currency_ids = self._fc_currencies({item.figures.original_currency for item in judged
-                                            if item.figures.original_currency})
         inserted = self._fc_insert(service, company, new, providers, plans, currency_ids)
         for key, cost_id in inserted.items():
             outcomes[key] = (cost_id, costs.CREATED)

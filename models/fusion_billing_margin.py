@@ -45,7 +45,7 @@ class FusionBillingRevenue(models.Model):
     # What the view reads: pending writes to these are flushed before it is queried.
     _depends = {
         "account.move": ["state", "move_type", "invoice_date", "company_id",
-                         "x_fc_subscription_id"],
+                         "x_fc_service_id", "x_fc_subscription_id"],
         "account.move.line": ["move_id", "balance", "display_type", "x_fc_usage_line",
                               "sale_line_ids"],
         "sale.order": ["x_fc_service_id", "plan_id", "x_fc_plan_id", "partner_id"],
@@ -70,18 +70,26 @@ class FusionBillingRevenue(models.Model):
                        CASE WHEN l.x_fc_usage_line THEN -l.balance ELSE 0 END
                            AS usage_revenue,
                        -l.balance AS revenue
-                  FROM account_move_line l
-                  JOIN account_move m ON m.id = l.move_id
-                  JOIN sale_order o ON o.id = COALESCE(
-                       (SELECT MIN(sol.order_id)
+                  FROM account_move m
+                  JOIN account_move_line l
+                    ON l.move_id = m.id AND l.display_type = 'product'
+                  LEFT JOIN LATERAL (
+                        SELECT MIN(sol.order_id) AS order_id
                           FROM sale_order_line_invoice_rel rel
                           JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                         WHERE rel.invoice_line_id = l.id),
-                       (SELECT MIN(r.subscription_id) FROM fusion_billing_rated_usage r
-                         WHERE r.invoice_line_id = l.id),
-                       m.x_fc_subscription_id)
-                 WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND l.display_type = 'product' AND o.x_fc_service_id IS NOT NULL
+                         WHERE rel.invoice_line_id = l.id) invoiced ON TRUE
+                  LEFT JOIN LATERAL (
+                        SELECT MIN(r.subscription_id) AS order_id
+                          FROM fusion_billing_rated_usage r
+                         WHERE r.invoice_line_id = l.id) rated ON TRUE
+                  JOIN sale_order o
+                    ON o.id = COALESCE(invoiced.order_id, rated.order_id,
+                                       m.x_fc_subscription_id)
+                 -- A service's invoices carry their service (credit notes too): the
+                 -- rest of the accounting is never read.
+                 WHERE m.x_fc_service_id IS NOT NULL AND m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND o.x_fc_service_id IS NOT NULL
             )
             """,
             SQL.identifier(self._table),

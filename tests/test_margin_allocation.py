@@ -16,8 +16,8 @@ class TestMarginAllocation(MarginCommon):
     def setUpClass(cls):
         super().setUpClass()
         Provider = cls.env["fusion.billing.provider"]
-        cls.maps = Provider.create({"name": "Google Maps"})
-        cls.twilio = Provider.create({"name": "Twilio"})
+        ids = Provider._fc_ids_by_code({"google_maps": "Google Maps", "twilio": "Twilio"})
+        cls.maps, cls.twilio = Provider.browse(ids["google_maps"]), Provider.browse(ids["twilio"])
         Rule = cls.env["fusion.billing.allocation.rule"].with_user(cls.billing_manager)
         cls.by_loads = Rule.create({
             "service_id": cls.service.id, "provider_id": cls.maps.id, "method": "units",
@@ -101,7 +101,8 @@ class TestMarginAllocation(MarginCommon):
                                                    self._cost("Google Maps", cents=500)])
         (openai | maps)._fc_allocate()
         self.assertEqual(openai.allocation_state, "unallocated")
-        self.assertIn("No allocation rule for OpenAI", openai.allocation_note)
+        self.assertEqual(openai.allocation_note, f"No allocation rule for "
+                         f"{openai.provider_id.name} on {self.service.name}.")
         self.assertEqual(maps.allocation_state, "unallocated")
         self.assertEqual(maps.allocation_note,
                          "No customer used map_loads from 2026-11-01 to 2026-11-30.")

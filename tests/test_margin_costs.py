@@ -91,11 +91,11 @@ class TestMarginCosts(MarginCommon):
 
     def test_every_bad_cost_is_refused_by_index_and_nothing_is_written(self):
         errors = self._errors([
-            self._cost(external_customer_id="cus_alpha"),
+            self._cost("Refused Provider", external_customer_id="cus_alpha"),
             self._cost(external_customer_id="cus_nobody", billable_metric_code="nope"),
             self._cost(day="2026-11-25"),
             self._cost(amount_currency="XYZ"),
-            self._cost(external_customer_id="cus_alpha"),
+            self._cost("Refused Provider", external_customer_id="cus_alpha"),
             "not a cost",
         ])
         self.assertEqual(errors, {
@@ -107,8 +107,8 @@ class TestMarginCosts(MarginCommon):
             "5": {"cost": ["invalid_format"]},
         })
         self.assertFalse(self.Cost.search([("service_id", "=", self.service.id)]))
-        self.assertFalse(self.env["fusion.billing.provider"].search([("code", "=", "openai")]),
-                         "a refused batch makes no provider")
+        self.assertFalse(self.env["fusion.billing.provider"].search(
+            [("code", "=", "refused_provider")]), "a refused batch makes no provider")
 
     def test_a_currency_without_any_rate_is_refused(self):
         bare = self.env.ref("base.JPY" if self.currency.name != "JPY" else "base.GBP")
@@ -156,7 +156,9 @@ class TestMarginUpload(MarginCommon):
         return wizard
 
     def test_a_monthly_bill_becomes_daily_costs_once(self):
-        maps = self.env["fusion.billing.provider"].create({"name": "Google Maps"})
+        Provider = self.env["fusion.billing.provider"]
+        maps = Provider.browse(
+            Provider._fc_ids_by_code({"google_maps": "Google Maps"})["google_maps"])
         text = ("period_start,period_end,amount,units,unit,external_customer_id\n"
                 "2026-10-01,2026-10-31,310.00,31000,map loads,\n"
                 "2026-10-01,2026-10-31,0.31,,,\n"
