@@ -55,7 +55,7 @@ class FusionBillingCostBridge(models.Model):
     company_id = fields.Many2one(related="service_id.company_id", store=True)
     model_id = fields.Many2one(
         "ir.model", required=True, ondelete="cascade", tracking=True,
-        domain="[('transient', '=', False)]",
+        domain="[('transient', '=', False), ('model', 'not like', 'fusion.billing.')]",
         help="The model whose rows are costs (fusion_api's daily rollups, for instance).",
     )
     model_name = fields.Char(related="model_id.model", string="Source")
@@ -115,6 +115,10 @@ class FusionBillingCostBridge(models.Model):
     @api.constrains("model_id", *FIELD_TYPES)
     def _check_fields(self):
         for bridge in self:
+            if bridge.model_id.model.startswith("fusion.billing."):
+                # Its own costs read back as costs would grow every day.
+                raise ValidationError(self.env._(
+                    "A bridge reads another module's model, not one of the billing's own."))
             for role, types in FIELD_TYPES.items():
                 field = bridge[role]
                 if not field:

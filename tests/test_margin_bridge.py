@@ -142,6 +142,9 @@ class TestMarginBridge(MarginCommon):
             Bridge.create({**values, "amount_field_id": self.fields["x_provider"].id})
         with self.assertRaises(ValidationError):  # a partner field that is no partner
             Bridge.create({**values, "partner_field_id": self.fields["x_currency_id"].id})
+        with self.assertRaisesRegex(ValidationError, "not one of the billing's own"):
+            Bridge.create({**values, "model_id": self.env["ir.model"]._get_id(
+                "fusion.billing.cost")})
         with self.assertRaises(ValidationError):  # no currency at all
             Bridge.create({**values, "currency_field_id": False, "currency_id": False})
 
