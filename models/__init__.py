@@ -18,6 +18,7 @@ from . import (
     fusion_billing_cost_bridge,
     fusion_billing_cost_bridge_read,
     fusion_billing_cost_ingest,
+    fusion_billing_cost_month,
     fusion_billing_import_run,
     fusion_billing_import_run_apply,
     fusion_billing_metric,

@@ -142,7 +142,7 @@ class FusionBillingCostAllocation(models.Model):
     provider_id = fields.Many2one("fusion.billing.provider", required=True, readonly=True)
     date = fields.Date(required=True, readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True,
-                                 index=True)
+                                 ondelete="restrict")
     plan_id = fields.Many2one("sale.subscription.plan", readonly=True)
     amount = fields.Monetary(readonly=True)
     basis_units = fields.Float(
@@ -151,3 +151,6 @@ class FusionBillingCostAllocation(models.Model):
     )
     basis_total = fields.Float(digits=(20, 6), readonly=True,
                                help="Every customer's units in the period.")
+
+    # The monthly sums read one customer's month of one provider at a time.
+    _slice_idx = models.Index("(service_id, provider_id, partner_id, date)")

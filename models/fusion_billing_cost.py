@@ -44,7 +44,7 @@ class FusionBillingCost(models.Model):
     )
     date = fields.Date(required=True, readonly=True, help="The day the cost is for.")
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", readonly=True, index="btree_not_null",
+        "res.partner", string="Customer", readonly=True, ondelete="restrict",
         help="The customer the source charged this cost to; empty when it does not know.",
     )
     plan_id = fields.Many2one(
@@ -91,8 +91,9 @@ class FusionBillingCost(models.Model):
     lago_id = fields.Char(string="API ID", readonly=True, copy=False)
 
     # The key of a cost; customer-less costs count as customer 0 (one per day too).
+    # Its order also serves the monthly sums: one customer's month is one range of it.
     _key_uniq = models.UniqueIndex(
-        "(service_id, provider_id, date, COALESCE(partner_id, 0), source)",
+        "(service_id, provider_id, COALESCE(partner_id, 0), date, source)",
         "This source already reported a cost of this provider for this customer and day.",
     )
     # What the allocation reads: the service's costs without a customer.

@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, models
 from odoo.tools import SQL
@@ -30,11 +31,26 @@ def _period(day, basis):
 class FusionBillingCost(models.Model):
     _inherit = "fusion.billing.cost"
 
+    def _fc_slices(self):
+        """The monthly slices these costs and their shares count in."""
+        return [(cost.service_id.id, cost.provider_id.id, cost.partner_id.id, cost.date)
+                for cost in self] + [
+            (share.service_id.id, share.provider_id.id, share.partner_id.id, share.date)
+            for share in self.allocation_ids]
+
     def _fc_requeue(self):
         """Forget these costs' shares: they are shared out again by the next run."""
         customerless = self.filtered(lambda cost: not cost.partner_id)
+        slices = customerless._fc_slices()
         customerless.allocation_ids.unlink()
         customerless.write({"allocation_state": "pending", "allocation_note": False})
+        self.env["fusion.billing.cost.month"]._fc_refresh(slices)
+
+    def unlink(self):
+        slices = self._fc_slices()
+        result = super().unlink()
+        self.env["fusion.billing.cost.month"]._fc_refresh(slices)
+        return result
 
     def _fc_allocate(self):
         """Share out these costs without a customer by their service's rule for their
@@ -82,7 +98,10 @@ class FusionBillingCost(models.Model):
                 "basis_total": float(total),
             } for partner_id, share in sorted(shares.items()) if weights[partner_id]]
             cost.write({"allocation_state": "allocated", "allocation_note": False})
-        self.env["fusion.billing.cost.allocation"].create(lines)
+        shares = self.env["fusion.billing.cost.allocation"].create(lines)
+        self.env["fusion.billing.cost.month"]._fc_refresh(
+            costs._fc_slices() + shares.mapped(lambda s: (s.service_id.id, s.provider_id.id,
+                                                          s.partner_id.id, s.date)))
 
     # === CRON === #
 
@@ -92,25 +111,51 @@ class FusionBillingCost(models.Model):
         (``FOR UPDATE SKIP LOCKED``: two servers never share out one cost twice),
         committed per batch."""
         cron = self.env["ir.cron"]
-        while True:
-            batch = self._fc_claim_pending(batch_size)
-            if not batch:
-                break
-            batch._fc_allocate()
-            if not cron._commit_progress(len(batch)):
-                break
+        self._fc_allocate_pending(batch_size, commit=cron._commit_progress)
         cron._commit_progress(remaining=0)
+
+    @api.model
+    def _fc_allocate_pending(self, batch_size, commit, retries=5):
+        """Claim, share out and commit batches until none is left.
+
+        Two runs sharing out costs of one month meet on its monthly sums: the later one
+        fails with a serialization error, rolls its batch back and claims again.
+
+        :param commit: called with the batch's size after each batch; a false answer
+            stops (``ir.cron._commit_progress``: the time budget is used up)
+        :return: how many costs were shared out
+        """
+        done = failures = 0
+        while True:
+            try:
+                batch = self._fc_claim_pending(batch_size)
+                if not batch:
+                    return done
+                batch._fc_allocate()
+                self.env.flush_all()
+            except SerializationFailure:
+                failures += 1
+                if failures > retries:
+                    raise
+                self.env.cr.rollback()
+                self.env.invalidate_all(flush=False)
+                continue
+            done += len(batch)
+            if not commit(len(batch)):
+                return done
 
     @api.model
     def _fc_claim_pending(self, limit):
         self.env.flush_all()
-        rows = self.env.execute_query(SQL(
+        # A row another run changed since this transaction began fails the lock with a
+        # serialization error: the caller rolls back and claims again.
+        self.env.cr.execute(SQL(
             "SELECT id FROM fusion_billing_cost"
             " WHERE partner_id IS NULL AND allocation_state = 'pending'"
             " ORDER BY service_id, provider_id, date, id LIMIT %s FOR UPDATE SKIP LOCKED",
             limit,
-        ))
-        return self.sudo().browse([row[0] for row in rows])
+        ), log_exceptions=False)
+        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
 
 
 class FusionBillingAllocationRule(models.Model):

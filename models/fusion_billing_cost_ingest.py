@@ -26,7 +26,7 @@ _INSERT_COLUMNS = (
     "create_date", "write_date",
 )
 # The key as the unique index spells it (ON CONFLICT infers the index from it).
-_KEY_SQL = "service_id, provider_id, date, COALESCE(partner_id, 0), source"
+_KEY_SQL = "service_id, provider_id, COALESCE(partner_id, 0), date, source"
 
 
 class _Company(NamedTuple):
@@ -299,7 +299,11 @@ class FusionBillingCost(models.Model):
         inserted = self._fc_insert(service, company, new, providers, plans, currency_ids)
         for key, cost_id in inserted.items():
             outcomes[key] = (cost_id, costs.CREATED)
-        self._fc_replace(replaced, plans, currency_ids)
+        slices = self._fc_replace(replaced, plans, currency_ids)
+        slices += [(service.id, provider, partner, day)
+                   for (provider, day, partner, _source), (_id, outcome) in outcomes.items()
+                   if outcome != costs.UNCHANGED]
+        self.env["fusion.billing.cost.month"]._fc_refresh(slices)
         return [outcomes[key] for key in key_of]
 
     def _fc_lock_stored(self, service, keys):
@@ -369,9 +373,13 @@ class FusionBillingCost(models.Model):
 
     def _fc_replace(self, replaced, plans, currency_ids):
         """Write the new figures of resent costs, keeping the replaced ones as a
-        revision; a cost shared out is shared out again (its shares are gone)."""
+        revision; a cost shared out is shared out again (its shares are gone).
+
+        :return: the monthly slices of the shares removed
+        :rtype: list
+        """
         if not replaced:
-            return
+            return []
         revisions = SQL(", ").join(
             SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
                 " NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')",
@@ -412,9 +420,11 @@ class FusionBillingCost(models.Model):
             """,
             self.env.uid, updates,
         ))
-        self.env.execute_query(SQL(
-            "DELETE FROM fusion_billing_cost_allocation WHERE cost_id = ANY(%s)",
+        shares = self.env.execute_query(SQL(
+            "DELETE FROM fusion_billing_cost_allocation WHERE cost_id = ANY(%s)"
+            " RETURNING service_id, provider_id, partner_id, date",
             [row["id"] for row, _item in replaced],
         ))
         self.invalidate_model()
         self.env["fusion.billing.cost.allocation"].invalidate_model()
+        return shares

@@ -2,8 +2,16 @@
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 """Revenue and margin: read-only SQL views over invoices, costs and their allocations."""
 
+import calendar
+
 from odoo import fields, models, tools
+from odoo.fields import Domain
+from odoo.orm.models import parse_read_group_spec
 from odoo.tools import SQL
+
+# What the margin report reads from the monthly sums when asked for months or coarser.
+MONTH_DIMENSIONS = {"company_id", "service_id", "plan_id", "partner_id", "provider_id"}
+MONTH_GRANULARITIES = ("month", "quarter", "year")
 
 # Company-currency amounts, as the views compute them.
 MONEY = {"readonly": True, "currency_field": "currency_id"}
@@ -73,15 +81,19 @@ class FusionBillingRevenue(models.Model):
                   FROM account_move m
                   JOIN account_move_line l
                     ON l.move_id = m.id AND l.display_type = 'product'
-                  LEFT JOIN LATERAL (
-                        SELECT MIN(sol.order_id) AS order_id
-                          FROM sale_order_line_invoice_rel rel
-                          JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                         WHERE rel.invoice_line_id = l.id) invoiced ON TRUE
-                  LEFT JOIN LATERAL (
-                        SELECT MIN(r.subscription_id) AS order_id
-                          FROM fusion_billing_rated_usage r
-                         WHERE r.invoice_line_id = l.id) rated ON TRUE
+                  -- Each line's subscription, found for all lines at once (hash joins):
+                  -- the order line it invoices, else the usage it bills, else the
+                  -- invoice's subscription.
+                  LEFT JOIN (SELECT rel.invoice_line_id, MIN(sol.order_id) AS order_id
+                               FROM sale_order_line_invoice_rel rel
+                               JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                              GROUP BY rel.invoice_line_id) invoiced
+                    ON invoiced.invoice_line_id = l.id
+                  LEFT JOIN (SELECT invoice_line_id, MIN(subscription_id) AS order_id
+                               FROM fusion_billing_rated_usage
+                              WHERE invoice_line_id IS NOT NULL
+                              GROUP BY invoice_line_id) rated
+                    ON rated.invoice_line_id = l.id
                   JOIN sale_order o
                     ON o.id = COALESCE(invoiced.order_id, rated.order_id,
                                        m.x_fc_subscription_id)
@@ -134,6 +146,34 @@ class FusionBillingMargin(models.Model):
         help="Margin over revenue, of the group's totals; empty without revenue.",
     )
 
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0,
+                    limit=None, order=None):
+        """Grouped by month (or quarter, or year) and filtered on whole months, the same
+        figures come from the monthly sums (:class:`FusionBillingMarginMonth`): a year of
+        daily costs is a million rows, its months a few thousand. Anything finer (a day,
+        a date that splits a month, a filter on an amount) reads the days."""
+        if self._name == "fusion.billing.margin" and self._fc_months_suffice(domain, groupby):
+            return self.env["fusion.billing.margin.month"]._read_group(
+                domain, groupby, aggregates, having, offset, limit, order)
+        return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+
+    @staticmethod
+    def _fc_months_suffice(domain, groupby):
+        for spec in groupby:
+            field, _property, granularity = parse_read_group_spec(spec)
+            if field == "date":
+                if granularity not in MONTH_GRANULARITIES:
+                    return False
+            elif field not in MONTH_DIMENSIONS or granularity:
+                return False
+        for condition in Domain(domain or []).iter_conditions():
+            root = condition.field_expr.split(".")[0]
+            if root in MONTH_DIMENSIONS:
+                continue
+            if root != "date" or not _whole_months(condition.operator, condition.value):
+                return False
+        return True
+
     def _read_group_select(self, aggregate_spec, query):
         # A percent of the group's totals (engine.margin.margin_percent), not a mean of
         # the rows' percents.
@@ -175,3 +215,59 @@ class FusionBillingMargin(models.Model):
             """,
             SQL.identifier(self._table),
         ))
+
+
+class FusionBillingMarginMonth(models.Model):
+    """The margin report by month: revenue lines dated by their month, and the monthly
+    sums of the costs (:class:`~.fusion_billing_cost_month.FusionBillingCostMonth`).
+    :class:`FusionBillingMargin` reads it when months are all it is asked for."""
+
+    _name = "fusion.billing.margin.month"
+    _inherit = ["fusion.billing.margin"]
+    _description = "Margin by Month"
+    _auto = False
+    _depends = {
+        "fusion.billing.revenue": FusionBillingMargin._depends["fusion.billing.revenue"],
+        "fusion.billing.cost.month": ["month", "company_id", "service_id", "plan_id",
+                                      "partner_id", "provider_id", "direct_cost",
+                                      "allocated_cost", "unallocated_cost"],
+    }
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(SQL(
+            """
+            CREATE OR REPLACE VIEW %s AS (
+                SELECT r.id::bigint * 2 AS id, date_trunc('month', r.date)::date AS date,
+                       r.company_id, r.service_id, r.plan_id, r.partner_id,
+                       NULL::integer AS provider_id, r.recurring_revenue, r.usage_revenue,
+                       r.revenue, 0::numeric AS direct_cost, 0::numeric AS allocated_cost,
+                       0::numeric AS unallocated_cost, 0::numeric AS cost,
+                       r.revenue AS margin,
+                       CASE WHEN r.revenue <> 0 THEN 100.0 END AS margin_percent
+                  FROM fusion_billing_revenue r
+                UNION ALL
+                SELECT m.id::bigint * 2 + 1, m.month, m.company_id, m.service_id, m.plan_id,
+                       m.partner_id, m.provider_id, 0, 0, 0, m.direct_cost, m.allocated_cost,
+                       m.unallocated_cost,
+                       m.direct_cost + m.allocated_cost + m.unallocated_cost,
+                       -(m.direct_cost + m.allocated_cost + m.unallocated_cost), NULL
+                  FROM fusion_billing_cost_month m
+            )
+            """,
+            SQL.identifier(self._table),
+        ))
+
+
+def _whole_months(operator, value):
+    """Whether a date condition keeps or drops whole months only (``>=`` a first day,
+    ``<=`` a last day, ...): then the monthly sums answer it exactly."""
+    try:
+        day = fields.Date.to_date(value)
+    except (TypeError, ValueError):
+        return False
+    if not day:
+        return False
+    last = calendar.monthrange(day.year, day.month)[1]
+    return (operator in (">=", "<") and day.day == 1) or (
+        operator in ("<=", ">") and day.day == last)

@@ -153,3 +153,72 @@ class TestMarginAllocation(MarginCommon):
         with self.assertRaises(ValidationError):
             Rule.create({"service_id": other.id, "provider_id": self.maps.id,
                          "method": "units", "metric_id": self.map_loads.id})
+
+    def _scenario(self):
+        """Costs of every kind over two months: direct, shared by units, shared evenly,
+        not shared, resent after being shared, deleted."""
+        self._loads(self.alpha, 3)
+        self._loads(self.beta, 1)
+        self._loads(self.gamma, 2, day="2026-10-20")
+        code = self.foreign.name
+        results = self._ingest([
+            self._cost("OpenAI", external_customer_id="cus_alpha", cents=1500),
+            self._cost("OpenAI", external_customer_id="cus_beta", cents=250, day="2026-10-31",
+                       amount_currency=code),
+            self._cost("Google Maps", cents=1000),
+            self._cost("Google Maps", cents=999, day="2026-10-20"),
+            self._cost("Twilio", cents=301, day="2026-11-01"),
+            self._cost("Stripe", cents=77),  # no rule: stays whole
+            self._cost("OpenAI", external_customer_id="cus_gamma", cents=5),
+        ])
+        self._allocate_by_cron()
+        self._ingest([self._cost("Google Maps", cents=1200)])  # resent after its sharing
+        self._allocate_by_cron()
+        results[-1][0].with_user(self.billing_manager).unlink()
+
+    def _months(self):
+        Month = self.env["fusion.billing.cost.month"]
+        Month.invalidate_model()
+        return sorted(
+            (row.service_id.id, row.provider_id.id, row.partner_id.id, row.plan_id.id,
+             row.month, round(row.direct_cost, 2), round(row.allocated_cost, 2),
+             round(row.unallocated_cost, 2))
+            for row in Month.search([("service_id", "=", self.service.id)]))
+
+    def test_the_monthly_sums_are_the_costs_and_shares_summed(self):
+        self._scenario()
+        kept = self._months()
+        self.assertTrue(kept)
+        self.env["fusion.billing.cost.month"]._fc_rebuild()
+        self.assertEqual(self._months(), kept, "kept up to date as a rebuild computes them")
+
+    def test_the_report_by_month_reads_the_same_as_by_day(self):
+        self._scenario()
+        Margin = self.env["fusion.billing.margin"].with_user(self.billing_user)
+        domain = [("service_id", "=", self.service.id)]
+        aggregates = ["revenue:sum", "direct_cost:sum", "allocated_cost:sum",
+                      "unallocated_cost:sum", "cost:sum", "margin:sum"]
+        for groupby in (["service_id", "date:month"], ["partner_id"],
+                        ["provider_id", "date:quarter"], ["plan_id", "partner_id", "date:year"]):
+            self.assertTrue(Margin._fc_months_suffice(domain, groupby))
+            by_month = Margin._read_group(domain, groupby, aggregates)
+            # A condition on the id is one the monthly sums cannot answer: days are read.
+            by_day = Margin._read_group(domain + [("id", "!=", 0)], groupby, aggregates)
+
+            self.assertEqual(_rounded(by_month, len(groupby)), _rounded(by_day, len(groupby)),
+                             groupby)
+        self.assertTrue(Margin._fc_months_suffice(
+            [("date", ">=", "2026-10-01"), ("date", "<=", "2026-11-30")], ["partner_id"]))
+        for domain, groupby in (
+            ([], ["date:day"]), ([], ["date:week"]), ([], ["date"]),
+            ([("date", ">=", "2026-10-15")], ["partner_id"]),
+            ([("date", "<=", "2026-11-29")], ["partner_id"]),
+            ([("cost", ">", 0)], ["partner_id"]),
+        ):
+            self.assertFalse(Margin._fc_months_suffice(domain, groupby), (domain, groupby))
+
+
+def _rounded(groups, keys):
+    """Grouped results as ``{group key: amounts to the cent}``."""
+    return {tuple(group[:keys]): tuple(round(value, 2) for value in group[keys:])
+            for group in groups}

@@ -101,12 +101,8 @@ class TestMarginConcurrency(TransactionCase):
             self.assertEqual(errors, {})
 
         def allocate(env):
-            done = 0
-            while batch := env["fusion.billing.cost"]._fc_claim_pending(3):
-                batch._fc_allocate()
-                env.cr.commit()
-                done += len(batch)
-            return done
+            return env["fusion.billing.cost"]._fc_allocate_pending(
+                3, commit=lambda _count: env.cr.commit() or True)
 
         counts = in_threads(self.registry, lambda env, _index: allocate(env), 2)
         self.assertEqual(counts[1], [])
