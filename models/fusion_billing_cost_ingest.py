@@ -22,8 +22,7 @@ from ..engine.periods import local_date
 _INSERT_COLUMNS = (
     "service_id", "company_id", "provider_id", "partner_id", "plan_id", "metric_id", "date",
     "source", "amount", "original_amount", "original_currency_id", "exchange_rate",
-    "quantity", "unit", "allocation_state", "revision", "lago_id", "create_uid", "write_uid",
-    "create_date", "write_date",
+    "quantity", "unit", "allocation_state", "revision", "lago_id", "create_date", "write_date",
 )
 # The key as the unique index spells it (ON CONFLICT infers the index from it).
 _KEY_SQL = "service_id, provider_id, COALESCE(partner_id, 0), date, source"
@@ -286,28 +285,36 @@ class FusionBillingCost(models.Model):
         key_of = [item.key(providers[item.cost.provider]) for item in judged]
         plans = self._fc_plans(service, {(item.partner_id, item.cost.day)
                                          for item in judged if item.partner_id})
-        stored = self._fc_lock_stored(service, key_of)
-        outcomes, new, replaced = {}, [], []
-        for key, item in zip(key_of, judged, strict=True):
-            row = stored.get(key)
-            outcome = costs.verdict(row and row["figures"], item.figures)
-            if outcome == costs.CREATED:
-                new.append((key, item))
-            elif outcome == costs.REPLACED:
+        # New keys go in first (the common case: nothing to read); the stored rows of
+        # the others are then locked and compared.
+        pairs = list(zip(key_of, judged, strict=True))
+        inserted = self._fc_insert(service, company, pairs, providers, plans, currency_ids)
+        stored = self._fc_lock_stored(service, [key for key in key_of if key not in inserted])
+        outcomes, replaced = {}, []
+        for key, item in pairs:
+            if key in inserted:
+                outcomes[key] = (inserted[key], costs.CREATED)
+                continue
+            # Not inserted: stored before this transaction began (a concurrent insert
+            # fails the insert above with a serialization error instead).
+            row = stored[key]
+            outcome = costs.verdict(row["figures"], item.figures)
+            if outcome == costs.REPLACED:
                 replaced.append((row, item))
-            outcomes[key] = (row and row["id"], outcome)
-        inserted = self._fc_insert(service, company, new, providers, plans, currency_ids)
-        for key, cost_id in inserted.items():
-            outcomes[key] = (cost_id, costs.CREATED)
+            outcomes[key] = (row["id"], outcome)
+        Month = self.env["fusion.billing.cost.month"]
+        Month._fc_add(company.id, service.id, [
+            (key[0], item.partner_id, plans.get((item.partner_id, item.cost.day)),
+             item.cost.day, item.figures.amount) for key, item in pairs if key in inserted])
         slices = self._fc_replace(replaced, plans, currency_ids)
-        slices += [(service.id, provider, partner, day)
-                   for (provider, day, partner, _source), (_id, outcome) in outcomes.items()
-                   if outcome != costs.UNCHANGED]
-        self.env["fusion.billing.cost.month"]._fc_refresh(slices)
+        Month._fc_refresh(slices + [(service.id, row["provider_id"], row["partner_id"],
+                                     row["date"]) for row, _item in replaced])
         return [outcomes[key] for key in key_of]
 
     def _fc_lock_stored(self, service, keys):
         """The stored costs of these keys, locked until the commit: key -> row."""
+        if not keys:
+            return {}
         values = SQL(", ").join(
             SQL("(%s::int, %s::date, %s::int, %s::text)", *key) for key in keys)
         rows = self.env.execute_query(SQL(
@@ -331,6 +338,7 @@ class FusionBillingCost(models.Model):
              quantity, unit, metric_code, metric_id, currency_id, state) in rows:
             found[(provider, day, partner, source)] = {
                 "id": cost_id, "metric_id": metric_id, "currency_id": currency_id,
+                "provider_id": provider, "date": day, "partner_id": partner,
                 "state": state, "amount": amount, "original": original, "rate": rate,
                 "quantity": quantity, "unit": unit,
                 "figures": costs.Figures(
@@ -342,7 +350,10 @@ class FusionBillingCost(models.Model):
     def _fc_insert(self, service, company, new, providers, plans, currency_ids):
         """INSERT ... ON CONFLICT DO NOTHING: ``{key: id}`` of the rows made. A key made
         by a concurrent transaction since this one began fails the statement with a
-        serialization error, and the request is retried (then the key is stored)."""
+        serialization error, and the request is retried (then the key is stored).
+
+        No ``create_uid``/``write_uid``: each user column costs a foreign-key check per
+        row on the API's hot path (its rows are all the system user's anyway)."""
         if not new:
             return {}
         stamp = SQL("NOW() AT TIME ZONE 'UTC'")
@@ -352,13 +363,12 @@ class FusionBillingCost(models.Model):
             currency = currency_ids.get(figures.original_currency)
             rows.append(SQL(
                 "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0,"
-                " gen_random_uuid()::text, %s, %s, %s, %s)",
+                " gen_random_uuid()::text, %s, %s)",
                 service.id, company.id, providers[cost.provider], item.partner_id,
                 plans.get((item.partner_id, cost.day)), item.metric_id, cost.day, cost.source,
                 figures.amount, figures.original_amount, currency and currency[0],
                 figures.rate, figures.units, figures.unit,
-                "direct" if item.partner_id else "pending",
-                self.env.uid, self.env.uid, stamp, stamp,
+                "direct" if item.partner_id else "pending", stamp, stamp,
             ))
         query = SQL(
             "INSERT INTO fusion_billing_cost (%s) VALUES %s"

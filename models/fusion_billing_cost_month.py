@@ -3,9 +3,10 @@
 """Costs summed per month: what the margin report reads when it is grouped by month or
 coarser (a year of daily costs for 1,000 customers is a million rows; its months, 36,000).
 
-The sums are never written by hand, never by deltas: every change to costs or their
-shares recomputes the months it touches from the costs and shares themselves, in the
-same transaction (a *slice*: one service, provider, customer and month).
+The sums are never written by hand. A new cost adds its amount to its month; every other
+change (a resend, a sharing out, a deletion) recomputes the months it touches from the
+costs and shares themselves (a *slice*: one service, provider, customer and month). Both
+happen in the transaction of the change.
 """
 
 from odoo import api, fields, models
@@ -36,7 +37,10 @@ class FusionBillingCostMonth(models.Model):
     allocated_cost = fields.Monetary(**MONEY)
     unallocated_cost = fields.Monetary(**MONEY)
 
-    _slice_idx = models.Index("(service_id, provider_id, COALESCE(partner_id, 0), month)")
+    # One row per service, provider, customer, month and plan; its order serves the
+    # slices too (service, provider, customer, month).
+    _month_uniq = models.UniqueIndex(
+        "(service_id, provider_id, COALESCE(partner_id, 0), month, COALESCE(plan_id, 0))")
 
     def init(self):
         super().init()
@@ -91,6 +95,43 @@ class FusionBillingCostMonth(models.Model):
                     AND a.date >= s.month AND a.date < s.month + 31
                     AND date_trunc('month', a.date) = s.month""", values),
         ), log_exceptions=False)
+        self.invalidate_model()
+
+    @api.model
+    def _fc_add(self, company_id, service_id, rows):
+        """Add new costs to their months (the API's hot path: a new cost only adds, so
+        its month is not recomputed).
+
+        :param rows: ``(provider id, partner id or None, plan id or None, day, amount)``
+            of costs just inserted (``Decimal`` amounts)
+        """
+        sums = {}
+        for provider, partner, plan, day, amount in rows:
+            key = (provider, partner or None, plan or None, month_of(day))
+            direct, unallocated = sums.get(key, (0, 0))
+            sums[key] = (direct + amount, unallocated) if partner else (
+                direct, unallocated + amount)
+        if not sums:
+            return
+        values = SQL(", ").join(
+            SQL("(%s, %s, %s, %s, %s, %s, %s, 0, %s)", company_id, service_id, provider,
+                partner, plan, month, direct, unallocated)
+            for (provider, partner, plan, month), (direct, unallocated) in sorted(
+                sums.items(), key=lambda item: repr(item[0])))
+        # Two requests adding to one month: the later one fails with a serialization
+        # error and is retried as a whole.
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO fusion_billing_cost_month (company_id, service_id, provider_id,
+                   partner_id, plan_id, month, direct_cost, allocated_cost, unallocated_cost)
+            VALUES %s
+            ON CONFLICT (service_id, provider_id, COALESCE(partner_id, 0), month,
+                         COALESCE(plan_id, 0))
+            DO UPDATE SET
+                direct_cost = fusion_billing_cost_month.direct_cost + EXCLUDED.direct_cost,
+                unallocated_cost = fusion_billing_cost_month.unallocated_cost
+                                   + EXCLUDED.unallocated_cost
+            """, values), log_exceptions=False)
         self.invalidate_model()
 
     @staticmethod
