@@ -163,3 +163,27 @@ class TestMarginReport(UsageCommon):
                          (0.005, 1.0, False))
         self.assertTrue(sales.unit_cost_known)
         self.assertFalse(sales.below_cost)
+
+    def test_the_views_open_for_who_uses_them(self):
+        """Every margin view as the web client loads it, for the user who opens it."""
+        for user, model, types in (
+            (self.billing_user, "fusion.billing.margin", ["list", "pivot", "graph", "search"]),
+            (self.billing_user, "fusion.billing.revenue", ["list", "pivot", "search"]),
+            (self.billing_user, "fusion.billing.cost", ["list", "form", "pivot", "search"]),
+            (self.billing_user, "fusion.billing.cost.allocation", ["list", "search"]),
+            (self.billing_user, "fusion.billing.charge", ["form"]),
+            (self.billing_user, "res.partner", ["form"]),
+            (self.billing_manager, "fusion.billing.service", ["form"]),
+            (self.billing_manager, "fusion.billing.allocation.rule", ["list", "form"]),
+            (self.billing_manager, "fusion.billing.cost.bridge", ["list", "form"]),
+            (self.billing_manager, "fusion.billing.cost.upload", ["form"]),
+            (self.billing_manager, "fusion.billing.provider", ["list"]),
+        ):
+            views = self.env[model].with_user(user).get_views([(False, t) for t in types])
+            self.assertEqual(set(views["views"]), set(types), model)
+        partner_form = self.env["res.partner"].with_user(self.billing_user).get_views(
+            [(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("x_fc_margin", partner_form)
+        charge_form = self.env["fusion.billing.charge"].with_user(self.billing_user).get_views(
+            [(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("Priced below cost", charge_form)
