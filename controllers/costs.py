@@ -18,10 +18,12 @@ class BillingCostsController(http.Controller):
         nothing (``status: unchanged``)."""
         items = api_input.root_list(read_body(), "costs")
         Cost = request.env["fusion.billing.cost"]
-        results, errors = Cost._fc_ingest(service, items)
+        created = {}  # the costs this batch made: their values need no reading back
+        results, errors = Cost._fc_ingest(service, items, values_out=created)
         if errors:
             return validation_error(errors)
-        values = Cost.browse([cost_id for cost_id, _outcome in results])._fc_api_values_many()
+        values = Cost.browse([cost_id for cost_id, _outcome in results])._fc_api_values_many(
+            created)
         for value, (_cost_id, outcome) in zip(values, results, strict=True):
             value["status"] = outcome
         return json_response({"costs": [costs.cost_object(value) for value in values]})

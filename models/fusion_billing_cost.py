@@ -127,9 +127,16 @@ class FusionBillingCost(models.Model):
                 "replaced figures."))
         return super().write(vals)
 
-    def _fc_api_values_many(self):
+    def _fc_api_values_many(self, known=None):
         """What ``engine.costs.cost_object`` needs of each cost, in the order of ``self``,
-        in one query (the API's hot path)."""
+        in one query (the API's hot path).
+
+        :param dict known: values already known by id (costs a batch just created)
+        """
+        known = known or {}
+        missing = [cost_id for cost_id in self.ids if cost_id not in known]
+        if not missing:
+            return [known[cost_id] for cost_id in self.ids]
         self.env.flush_all()
         rows = self.env.execute_query_dict(SQL(
             """
@@ -152,9 +159,9 @@ class FusionBillingCost(models.Model):
                      ORDER BY id LIMIT 1) l ON TRUE
              WHERE c.id = ANY(%s)
             """,
-            self.ids,
+            missing,
         ))
-        by_id = {}
+        by_id = dict(known)
         for row in rows:
             for field in ("amount", "original_amount", "rate", "units"):
                 row[field] = None if row[field] is None else Decimal(row[field])

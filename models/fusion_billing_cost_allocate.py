@@ -115,11 +115,12 @@ class FusionBillingCost(models.Model):
         cron._commit_progress(remaining=0)
 
     @api.model
-    def _fc_allocate_pending(self, batch_size, commit, retries=5):
+    def _fc_allocate_pending(self, batch_size, commit, retries=10):
         """Claim, share out and commit batches until none is left.
 
         Two runs sharing out costs of one month meet on its monthly sums: the later one
-        fails with a serialization error, rolls its batch back and claims again.
+        fails with a serialization error, rolls its batch back and claims again (up to
+        ``retries`` times in a row).
 
         :param commit: called with the batch's size after each batch; a false answer
             stops (``ir.cron._commit_progress``: the time budget is used up)
@@ -141,6 +142,7 @@ class FusionBillingCost(models.Model):
                 self.env.invalidate_all(flush=False)
                 continue
             done += len(batch)
+            failures = 0
             if not commit(len(batch)):
                 return done
 

@@ -58,7 +58,7 @@ class FusionBillingCost(models.Model):
 
     @api.model
     def _fc_ingest(self, service, items, *, source=costs.API_SOURCE, now=None,
-                   max_batch=costs.MAX_BATCH, partners=None):
+                   max_batch=costs.MAX_BATCH, partners=None, values_out=None):
         """Store a batch of costs of one service, all or nothing.
 
         Must run in a transaction that is retried on serialization failures (an HTTP
@@ -72,6 +72,8 @@ class FusionBillingCost(models.Model):
         :param int max_batch: most costs in one call (the API's 100); ``None``: no limit
         :param list partners: per cost, the customer's partner id when the caller knows
             it already (the bridge reads partners, not the apps' ids); never from the API
+        :param dict values_out: filled with ``{cost id: _fc_api_values()}`` of the costs
+            this batch created, known without reading them back (the API's hot path)
         :return: ``(results, errors)``: per cost, in order, ``(cost id, outcome)`` with
             outcome ``created``, ``unchanged`` or ``replaced``; or, when any cost is
             invalid, no results and ``{"<index>": {field: [codes]}}``
@@ -95,7 +97,7 @@ class FusionBillingCost(models.Model):
             judged[index] = ValidationFailure({"cost": ["duplicated_in_batch"]})
         if any(isinstance(item, ValidationFailure) for item in judged):
             return [], batch_errors(judged)
-        return self._fc_store(service, company, judged, currencies), {}
+        return self._fc_store(service, company, judged, currencies, values_out), {}
 
     @api.model
     def _fc_ingest_each(self, service, items, partners=None, **options):
@@ -279,7 +281,7 @@ class FusionBillingCost(models.Model):
 
     # === STORE === #
 
-    def _fc_store(self, service, company, judged, currency_ids):
+    def _fc_store(self, service, company, judged, currency_ids, values_out=None):
         providers = self.env["fusion.billing.provider"]._fc_ids_by_code(
             {item.cost.provider: item.cost.provider_name for item in judged})
         key_of = [item.key(providers[item.cost.provider]) for item in judged]
@@ -293,7 +295,11 @@ class FusionBillingCost(models.Model):
         outcomes, replaced = {}, []
         for key, item in pairs:
             if key in inserted:
-                outcomes[key] = (inserted[key], costs.CREATED)
+                cost_id, lago_id, created = inserted[key]
+                outcomes[key] = (cost_id, costs.CREATED)
+                if values_out is not None:
+                    values_out[cost_id] = self._fc_new_values(
+                        item, company, currency_ids, lago_id, created)
                 continue
             # Not inserted: stored before this transaction began (a concurrent insert
             # fails the insert above with a serialization error instead).
@@ -310,6 +316,23 @@ class FusionBillingCost(models.Model):
         Month._fc_refresh(slices + [(service.id, row["provider_id"], row["partner_id"],
                                      row["date"]) for row, _item in replaced])
         return [outcomes[key] for key in key_of]
+
+    @staticmethod
+    def _fc_new_values(item, company, currency_ids, lago_id, created):
+        """What the API answers of a cost just created, from what was sent."""
+        cost, figures = item.cost, item.figures
+        original = figures.original_currency
+        return {
+            "lago_id": lago_id, "provider": cost.provider, "date": cost.day,
+            "external_customer_id": cost.external_customer_id,
+            "amount": figures.amount, "currency": company.currency,
+            "exponent": company.exponent, "original_amount": figures.original_amount,
+            "original_currency": original,
+            "original_exponent": currency_ids[original][1] if original else None,
+            "rate": figures.rate, "units": figures.units, "unit": figures.unit,
+            "billable_metric_code": figures.metric_code, "source": cost.source,
+            "revision": 0, "created_at": created, "updated_at": created,
+        }
 
     def _fc_lock_stored(self, service, keys):
         """The stored costs of these keys, locked until the commit: key -> row."""
@@ -348,7 +371,8 @@ class FusionBillingCost(models.Model):
         return found
 
     def _fc_insert(self, service, company, new, providers, plans, currency_ids):
-        """INSERT ... ON CONFLICT DO NOTHING: ``{key: id}`` of the rows made. A key made
+        """INSERT ... ON CONFLICT DO NOTHING: ``{key: (id, lago_id, create_date)}`` of the
+        rows made. A key made
         by a concurrent transaction since this one began fails the statement with a
         serialization error, and the request is retried (then the key is stored).
 
@@ -373,13 +397,14 @@ class FusionBillingCost(models.Model):
         query = SQL(
             "INSERT INTO fusion_billing_cost (%s) VALUES %s"
             " ON CONFLICT (%s) DO NOTHING"
-            " RETURNING id, provider_id, date, COALESCE(partner_id, 0), source",
+            " RETURNING id, provider_id, date, COALESCE(partner_id, 0), source, lago_id,"
+            " create_date",
             SQL(", ").join(SQL.identifier(column) for column in _INSERT_COLUMNS),
             SQL(", ").join(rows), SQL(_KEY_SQL),
         )
         # A concurrent insert of the same key is retried as a whole, not an error.
         self.env.cr.execute(query, log_exceptions=False)
-        return {tuple(row[1:]): row[0] for row in self.env.cr.fetchall()}
+        return {tuple(row[1:5]): (row[0], row[5], row[6]) for row in self.env.cr.fetchall()}
 
     def _fc_replace(self, replaced, plans, currency_ids):
         """Write the new figures of resent costs, keeping the replaced ones as a
