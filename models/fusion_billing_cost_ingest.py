@@ -117,9 +117,8 @@ class FusionBillingCost(models.Model):
                 max_batch=None, **options)
             if not errors:
                 return results, failures
-            failures += [(indexes[int(position)], "; ".join(
-                f"{field}: {', '.join(codes)}" for field, codes in sorted(details.items())))
-                for position, details in errors.items()]
+            failures += [(indexes[int(position)], "; ".join(ValidationFailure(details).lines()))
+                         for position, details in errors.items()]
             indexes = [index for position, index in enumerate(indexes)
                        if str(position) not in errors]
         return [], failures
