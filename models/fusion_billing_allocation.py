@@ -125,7 +125,7 @@ class FusionBillingCostAllocation(models.Model):
 
     _name = "fusion.billing.cost.allocation"
     _description = "Allocated Cost"
-    _order = "date desc, cost_id, partner_id"
+    _order = "id desc"
     _check_company_auto = True
 
     cost_id = fields.Many2one(
