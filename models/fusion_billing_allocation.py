@@ -108,7 +108,8 @@ class FusionBillingAllocationRule(models.Model):
 
     def action_allocate_again(self):
         """Share out this rule's costs again, from scratch (after the rule or the usage
-        changed): the previous shares are replaced."""
+        changed): the previous shares are replaced. Administrators only."""
+        self.check_access("write")
         costs = self._fc_costs().sudo()
         costs._fc_requeue()
         costs._fc_allocate()

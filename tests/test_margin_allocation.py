@@ -3,7 +3,7 @@
 """Costs no customer carries, shared out by units or evenly, to the cent, the remainder
 cents placed the same way every time, each share kept with its rule."""
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import freeze_time, tagged
 
 from .margin_common import NOW, MarginCommon
@@ -142,6 +142,21 @@ class TestMarginAllocation(MarginCommon):
         self.assertEqual(rows, {self.alpha: 7.5, self.beta: 2.5})
         self.assertEqual(Margin._read_group(domain, [], ["cost:sum", "unallocated_cost:sum"]),
                          [(10.0, 0.0)])
+
+    def test_billing_users_read_the_rules_and_shares_but_do_not_make_them(self):
+        self._loads(self.alpha, 1)
+        [(cost, _o)] = self._ingest([self._cost("Google Maps", cents=100)])
+        cost._fc_allocate()
+        Rule = self.env["fusion.billing.allocation.rule"].with_user(self.billing_user)
+        self.assertEqual(Rule.browse(self.by_loads.id).allocated_amount, 1.0)
+        self.assertEqual(cost.allocation_ids.with_user(self.billing_user).amount, 1.0)
+        with self.assertRaises(AccessError):
+            Rule.create({"service_id": self.service.id, "provider_id": self.maps.id,
+                         "method": "even"})
+        with self.assertRaises(AccessError):
+            Rule.browse(self.by_loads.id).write({"method": "even"})
+        with self.assertRaises(AccessError):
+            Rule.browse(self.by_loads.id).action_allocate_again()
 
     def test_a_rule_by_units_needs_a_metric_of_its_service(self):
         Rule = self.env["fusion.billing.allocation.rule"].with_user(self.billing_manager)
