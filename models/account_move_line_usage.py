@@ -15,12 +15,13 @@ class AccountMoveLine(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # Usage lines written before this field existed (the rated usage's table is made
         # after this one on a first install: nothing to mark then).
         if not table_exists(self.env.cr, "fusion_billing_rated_usage"):
-            return
+            return result
         self.env.cr.execute(
             "UPDATE account_move_line SET x_fc_usage_line = TRUE WHERE id IN ("
             " SELECT invoice_line_id FROM fusion_billing_rated_usage"
             " WHERE invoice_line_id IS NOT NULL) AND x_fc_usage_line IS NOT TRUE")
+        return result

@@ -43,10 +43,11 @@ class FusionBillingCostMonth(models.Model):
         "(service_id, provider_id, COALESCE(partner_id, 0), month, COALESCE(plan_id, 0))")
 
     def init(self):
-        super().init()
+        result = super().init()
         # After an upgrade the sums are recomputed once from the costs themselves.
         if table_exists(self.env.cr, "fusion_billing_cost_allocation"):
             self._fc_rebuild()
+        return result
 
     @api.model
     def _fc_rebuild(self):
