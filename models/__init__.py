@@ -6,17 +6,28 @@ from . import fusion_billing_webhook_source
 from . import (
     account_move,
     account_move_line,
+    account_move_line_usage,
     account_move_webhooks,
     fusion_billing_account_link,
     fusion_billing_account_link_api,
     fusion_billing_account_link_import,
+    fusion_billing_allocation,
     fusion_billing_charge,
+    fusion_billing_cost,
+    fusion_billing_cost_allocate,
+    fusion_billing_cost_bridge,
+    fusion_billing_cost_bridge_read,
+    fusion_billing_cost_ingest,
+    fusion_billing_cost_month,
     fusion_billing_import_run,
     fusion_billing_import_run_apply,
     fusion_billing_metric,
+    fusion_billing_metric_cost,
+    fusion_billing_provider,
     fusion_billing_rated_usage,
     fusion_billing_reconciliation,
     fusion_billing_service,
+    fusion_billing_service_margin,
     fusion_billing_service_key,
     fusion_billing_service_webhooks,
     fusion_billing_usage,
@@ -34,3 +45,6 @@ from . import (
     sale_order_webhooks,
     sale_subscription_plan,
 )
+
+# SQL views last: they read the tables of the models above (created in this order).
+from . import fusion_billing_margin  # noqa: E402, I001

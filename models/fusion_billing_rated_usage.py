@@ -153,4 +153,5 @@ class FusionBillingRatedUsage(models.Model):
             "price_unit": self.amount,
             "deferred_start_date": self.period_start,
             "deferred_end_date": self.period_end,
+            "x_fc_usage_line": True,
         }

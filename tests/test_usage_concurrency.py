@@ -9,12 +9,11 @@ rating reads the same today as the test.
 """
 
 
-from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import TransactionCase, freeze_time, tagged
 
-from .threads import in_threads
+from .threads import in_threads, retrying
 from .usage_common import NOW
 
 CODE = "fcb_concurrency"
@@ -72,29 +71,11 @@ class TestUsageConcurrency(TransactionCase):
             cr.execute("DELETE FROM sale_subscription_plan WHERE id = %s", [ids["plan"]])
             cr.execute("DELETE FROM fusion_billing_service WHERE id = %s", [ids["service"]])
 
-    @staticmethod
-    def _retrying(work, env, tries=5):
-        """What Odoo does for every request (odoo.service.model.retrying): roll back and
-        run again on a serialization failure. (That helper itself looks the registry up
-        by name, which the test runner's lock forbids in a thread.)"""
-        for attempt in range(tries):
-            try:
-                result = work(env)
-                env.cr.flush()
-                env.cr.commit()
-                return result
-            except SerializationFailure:
-                if attempt == tries - 1:
-                    raise
-                env.cr.rollback()
-                env.invalidate_all(flush=False)
-        return None
-
     def _in_threads(self, work, count=2):
         """Run ``work(env)`` in ``count`` threads at once, each in its own transaction
         retried as a request is."""
         results, errors = in_threads(self.registry,
-                                     lambda env, _index: self._retrying(work, env), count)
+                                     lambda env, _index: retrying(work, env), count)
         self.assertEqual(errors, [])
         return results
 

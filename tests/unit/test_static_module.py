@@ -64,16 +64,32 @@ def _model_classes(paths):
                 yield cls, names, fields
 
 
+def _mixins(paths):
+    """Yield ``(model, mixin)`` for each class that names a model and inherits mixins
+    (``_name = "res.partner"``, ``_inherit = ["res.partner", "some.mixin"]``)."""
+    for path in paths:
+        tree = ast.parse(path.read_text())
+        for cls in (node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)):
+            values = {getattr(stmt.targets[0], "id", None): stmt.value for stmt in cls.body
+                      if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1}
+            name, inherit = _string(values.get("_name")), values.get("_inherit")
+            if name and isinstance(inherit, ast.List):
+                for item in inherit.elts:
+                    if _string(item) and _string(item) != name:
+                        yield name, _string(item)
+
+
 def _index_fields():
     index = {model: set(names) for model, names in NATIVE_FIELDS.items()}
     comodels = {}
-    for _cls, names, fields in _model_classes(
-        list(_python_files("models", "wizard")) + list(STANDINS.rglob("*.py"))
-    ):
+    paths = list(_python_files("models", "wizard")) + list(STANDINS.rglob("*.py"))
+    for _cls, names, fields in _model_classes(paths):
         for model in names:
             index.setdefault(model, set()).update(fields)
             for field, comodel in fields.items():
                 comodels[(model, field)] = comodel
+    for model, mixin in _mixins(paths):
+        index.setdefault(model, set()).update(index.get(mixin, ()))
     return index, comodels
 
 
