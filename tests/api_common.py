@@ -13,7 +13,10 @@ JSON = "application/json; charset=utf-8"
 # The API tests and the official clients' flows speak of November 2026: the server's clock
 # starts there (and ticks, so that timeouts, sessions and the clients' waits still run).
 # freezegun patches the whole process, the HTTP server's threads included.
-@freeze_time("2026-11-24 12:00:00", tick=True)
+SERVER_NOW = "2026-11-24 12:00:00"
+
+
+@freeze_time(SERVER_NOW, tick=True)
 class ApiCommon(HttpCase):
     """A service with a key, two plans (one with a graduated charge) and a partner."""
 

@@ -2,15 +2,14 @@
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 """POST /costs over HTTP: Lago-shaped bodies, statuses and errors; one key, one service."""
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
-from .api_common import ApiCommon
+from .api_common import SERVER_NOW, ApiCommon
 
-# Three days ago on the server's clock (the HTTP server's thread reads the real one): a
-# day that has begun in every time zone, whatever the date the suite runs on.
-DAY = (date.today() - timedelta(days=3)).isoformat()
+# Three days before the API tests' frozen clock: a day that has begun in every time zone.
+DAY = (datetime.fromisoformat(SERVER_NOW) - timedelta(days=3)).date().isoformat()
 
 
 @tagged("post_install", "-at_install")
