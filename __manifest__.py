@@ -42,6 +42,9 @@
         "views/fusion_billing_import_run_views.xml",
         "wizard/fusion_billing_import_wizard_views.xml",
         "views/fusion_billing_menus.xml",
+        "data/fusion_billing_dualrun_cron.xml",
+        "views/fusion_billing_dualrun_views.xml",
+        "views/fusion_billing_dualrun_menus.xml",
     ],
     "demo": [
         "demo/fusion_billing_demo.xml",

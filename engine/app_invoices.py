@@ -32,6 +32,15 @@ SOURCES = ("api", "database", "csv", "lago")
 # An amount in cents this large is a bug in the app (and would not fit a NUMERIC(16, 2)).
 MAX_CENTS = 10**14
 _CURRENCY = re.compile(r"[A-Z]{3}\Z")
+# The app's billing tables (docs/import-source.sql), optional: table -> columns read.
+INVOICES, INVOICE_LINES = "invoices", "invoice_lines"
+SOURCE_COLUMNS = {
+    INVOICES: ("id", "subscription_id", "period_start", "period_end", "currency",
+               "amount_cents"),
+    INVOICE_LINES: ("invoice_id", "billable_metric_code", "amount_cents"),
+}
+# Read as text from PostgreSQL: ids of any type and amounts (exact, never a float).
+SOURCE_TEXT_COLUMNS = frozenset({"id", "subscription_id", "invoice_id", "amount_cents"})
 FIELDS = ("invoice_id", "external_subscription_id", "from_date", "to_date", "currency",
           "amount_cents", "fees")
 
@@ -68,6 +77,17 @@ def validate(raw, path=""):
         problems.add(f"{path}to_date", "to_date_before_from_date")
     problems.raise_if_any()
     return clean
+
+
+def check_batch_size(items):
+    """One API call carries 1 to :data:`MAX_BATCH` invoices, as Lago's event batch.
+
+    :raise ValidationFailure: ``app_invoices: no_app_invoices`` / ``too_many_app_invoices``
+    """
+    if not items:
+        raise ValidationFailure({"app_invoices": ["no_app_invoices"]})
+    if len(items) > MAX_BATCH:
+        raise ValidationFailure({"app_invoices": ["too_many_app_invoices"]})
 
 
 def validate_batch(items):

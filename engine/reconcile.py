@@ -105,16 +105,16 @@ def status(odoo_cents, app_cents, tolerance, *, same_currency=True, period_known
                         else MISMATCH)
 
 
-def period_total(recurring_fee, usage_amounts):
-    """What Odoo bills for one period before taxes: the plan's recurring fee for it and
+def period_total(recurring_fees, usage_amounts):
+    """What Odoo bills for one period before taxes: the plan's recurring fees for it and
     the usage of each charge. The app's invoice total is compared with this.
 
-    :param recurring_fee: the subscription's recurring (prepaid) lines for one period
+    :param recurring_fees: the subscription's recurring (prepaid) lines for one period
     :param usage_amounts: the rated amount of each charge
     :rtype: Decimal
     """
-    total = to_decimal(recurring_fee or 0, "recurring_fee")
-    for amount in usage_amounts:
+    total = ZERO
+    for amount in (*recurring_fees, *usage_amounts):
         total += to_decimal(amount, "amount")
     return total
 

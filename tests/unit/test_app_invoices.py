@@ -96,3 +96,11 @@ def test_from_source_tables_sums_a_metrics_lines_and_keeps_the_plan_fee_in_the_t
     assert invoices[1]["fees"] == []
     clean = app_invoices.validate(invoices[0])
     assert (clean["invoice_id"], clean["amount_cents"]) == ("42", 7203)
+
+
+@pytest.mark.parametrize("count,code", [(0, "no_app_invoices"), (101, "too_many_app_invoices")])
+def test_an_api_batch_holds_1_to_100(count, code):
+    app_invoices.check_batch_size([GOOD] * 100)
+    with pytest.raises(ValidationFailure) as info:
+        app_invoices.check_batch_size([GOOD] * count)
+    assert info.value.details == {"app_invoices": [code]}

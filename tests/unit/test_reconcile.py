@@ -68,8 +68,8 @@ def test_every_status_has_a_priority_and_mismatches_come_first():
 
 
 def test_period_total_adds_the_plan_fee_and_each_charge_exactly():
-    assert reconcile.period_total(49.0, [D("17.00"), D("6.03"), 0.1]) == D("72.13")
-    assert reconcile.period_total(None, []) == 0
+    assert reconcile.period_total([49.0], [D("17.00"), D("6.03"), 0.1]) == D("72.13")
+    assert reconcile.period_total([], []) == 0
 
 
 @pytest.mark.parametrize("from_date,to_date,expected", [
