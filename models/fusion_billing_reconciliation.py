@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
+from odoo.tools.sql import column_exists
 
 from ..engine import reconcile
 from ..engine.money import from_cents, to_cents
@@ -111,7 +112,7 @@ class FusionBillingReconciliation(models.Model):
             line.display_name = self.env._(
                 "%(customer)s, %(what)s, %(start)s to %(end)s",
                 customer=line.partner_id.name or line.subscription_key or "",
-                what=line.line_label,
+                what=line.metric_id.name or line.metric_code or self.env._("period total"),
                 start=format_date(self.env, line.period_start),
                 end=format_date(self.env, line.period_end),
             )
@@ -151,7 +152,10 @@ class FusionBillingReconciliation(models.Model):
     def init(self):
         super().init()
         # Lines written before the key columns existed meet the app on their
-        # subscription's external id and their metric's code.
+        # subscription's external id and their metric's code (an upgrade; a new
+        # database has no line, and sale_order may not have its columns yet).
+        if not column_exists(self.env.cr, "sale_order", "x_fc_external_id"):
+            return
         self.env.cr.execute(SQL("""
             UPDATE fusion_billing_reconciliation r
                SET subscription_key = COALESCE(o.x_fc_external_id, o.name)

@@ -394,7 +394,7 @@ class FusionBillingService(models.Model):
         cron = self.env["ir.cron"]
         services = self.sudo().search([("mode", "=", "shadow"),
                                        ("app_invoice_source", "!=", "none")])
-        for service in services:
+        for done, service in enumerate(services, start=1):
             try:
                 with self.env.cr.savepoint():
                     results, errors = service._fc_read_app_invoices()
@@ -404,7 +404,7 @@ class FusionBillingService(models.Model):
                 _logger.warning("App invoices of %s not read: %s", service.code, error)
                 service.message_post(body=self.env._(
                     "The app's invoices could not be read: %(error)s", error=str(error)))
-            cron._commit_progress(1, remaining=0)
+            cron._commit_progress(1, remaining=len(services) - done)
 
     def _fc_read_app_invoices(self):
         """Read and take the app's invoices from where the service says.

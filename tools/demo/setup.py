@@ -23,7 +23,7 @@ if not plan.x_fc_product_id:
     })
 env["ir.config_parameter"].sudo().set_param(
     "fusion_centralize_billing.webhook_allow_private_endpoints", "1")
-service.action_set_live()
+service._fc_go_live(reason="The demo bills from the start: no dual run to wait for.")
 key = service._generate_key("demo")
 env.cr.commit()
 print(f"KEY={key}")
