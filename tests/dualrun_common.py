@@ -35,7 +35,16 @@ class DualRunCommon(UsageCommon):
         return {code: round(line.odoo_amount * 100)
                 for code, line in self._lines(key, start).items() if line.odoo_reported}
 
-    def _app_invoice(self, invoice_id, key, start, end, *, shift=None, currency="CAD",
+    @property
+    def currency(self):
+        """The company's currency: the one the app bills in when nothing is wrong."""
+        return self.env.company.currency_id.name
+
+    @property
+    def other_currency(self):
+        return "EUR" if self.currency != "EUR" else "USD"
+
+    def _app_invoice(self, invoice_id, key, start, end, *, shift=None, currency=None,
                      drop=(), total=None):
         """An app invoice saying what Odoo says for the period, ``shift`` cents off per
         metric code (``"total"`` for the total)."""
@@ -45,7 +54,7 @@ class DualRunCommon(UsageCommon):
                 for code, cents in sorted(odoo.items()) if code != "total" and code not in drop]
         amount = total if total is not None else odoo.get("total", 0) + shift.get("total", 0)
         return {"invoice_id": invoice_id, "external_subscription_id": key,
-                "from_date": start, "to_date": end, "currency": currency,
+                "from_date": start, "to_date": end, "currency": currency or self.currency,
                 "amount_cents": amount, "fees": fees}
 
     def _intake(self, invoices, source="api", service=None):

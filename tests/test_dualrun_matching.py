@@ -46,7 +46,7 @@ class TestDualRunMatching(DualRunCommon):
             self._app_invoice("inv-1", "sub-1", OCT, OCT_END,
                               shift={"api_calls": 1, "storage": -2, "total": 1},
                               drop=("bandwidth",)),
-            self._app_invoice("inv-2", "sub-2", OCT, OCT_END, currency="USD"),
+            self._app_invoice("inv-2", "sub-2", OCT, OCT_END, currency=self.other_currency),
             {"invoice_id": "inv-3", "external_subscription_id": "sub-ghost",
              "from_date": "2026-10-01", "to_date": "2026-10-31", "currency": "CAD",
              "amount_cents": 4900},
@@ -118,7 +118,8 @@ class TestDualRunMatching(DualRunCommon):
 
     def test_the_app_first_then_odoo_on_the_same_line(self):
         self._intake([{"invoice_id": "inv-nov", "external_subscription_id": "sub-1",
-                       "from_date": "2026-11-01", "to_date": "2026-11-30", "currency": "cad",
+                       "from_date": "2026-11-01", "to_date": "2026-11-30",
+                       "currency": self.currency.lower(),
                        "amount_cents": 4900,
                        "fees": [{"billable_metric_code": "api_calls", "amount_cents": 0}]}])
         before = self._lines("sub-1", date(2026, 11, 1))
@@ -127,7 +128,12 @@ class TestDualRunMatching(DualRunCommon):
         self._rate("2026-12-01 06:00:00")
         after = self._lines("sub-1", date(2026, 11, 1))
         self.assertEqual(after["total"], before["total"])
-        self.assertEqual((after["total"].state, after["api_calls"].state), ("matched", "matched"))
+        for code, app in (("total", 49.0), ("api_calls", 0.0)):
+            line = after[code]
+            self.assertTrue(line.odoo_reported)
+            self.assertAlmostEqual(line.difference, line.odoo_amount - app)
+            self.assertEqual(line.state, "matched" if abs(line.difference) <= 0.01
+                             else "mismatch")
         self.assertEqual(after["storage"].state, "missing_app")
         self.assertFalse(after["total"].revision_ids, "nothing was overwritten")
 
@@ -136,7 +142,8 @@ class TestDualRunMatching(DualRunCommon):
             self._app_invoice("inv-1", "sub-1", OCT, OCT_END),
             {**self._app_invoice("inv-2", "sub-2", OCT, OCT_END), "currency": "XQZ"},
         ], "api")
-        self.assertEqual((results, errors), ([], {"1": {"currency": ["currencies_does_not_exist"]}}))
+        self.assertEqual((results, errors),
+                         ([], {"1": {"currency": ["currencies_does_not_exist"]}}))
         self.assertFalse(self.env["fusion.billing.app.invoice"].search(
             [("service_id", "=", self.service.id)]))
 

@@ -54,6 +54,8 @@ class TestDualRunWaysIn(ImportCommon, HttpCase):
         self._seed_invoices(INVOICES, LINES)
 
     def _seed_invoices(self, invoices, lines):
+        currency = self.env.company.currency_id.name  # the app bills as the company does
+        invoices = [{**row, "currency": currency} for row in invoices]
         self.invoice_rows = {"invoices": invoices, "invoice_lines": lines}
         with self._source() as cr:
             cr.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(SCHEMA)))
@@ -94,7 +96,8 @@ class TestDualRunWaysIn(ImportCommon, HttpCase):
         key = self.service.sudo()._generate_key("dual run")
         response = self.url_open(
             "/api/billing/v1/reconciliation/app_invoices",
-            data=json.dumps({"app_invoices": API}),
+            data=json.dumps({"app_invoices": [
+                {**item, "currency": self.env.company.currency_id.name} for item in API]}),
             headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
         self.assertEqual(response.status_code, 200, response.text)
 

@@ -5,6 +5,7 @@
 from datetime import date
 from decimal import Decimal
 
+from odoo.exceptions import UserError
 from odoo.tests import freeze_time, tagged
 
 from .usage_common import UsageCommon
@@ -113,6 +114,8 @@ class TestUsageShadow(UsageCommon):
                           subscription.x_fc_usage_billed),
                          (date(2026, 12, 15), date(2027, 1, 15), True))
 
-        self.service.with_user(self.billing_manager).action_set_shadow()
-        self.assertFalse(subscription.plan_id)
-        self.assertFalse(subscription.x_fc_usage_billed)
+        # Native Odoo has billed it: going back would bill customers twice.
+        with self.assertRaisesRegex(UserError, "cannot go back to shadow"):
+            self.service.with_user(self.billing_manager).action_set_shadow()
+        self.assertEqual(subscription.plan_id, self.plan)
+        self.assertTrue(subscription.x_fc_usage_billed)
