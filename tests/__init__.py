@@ -22,6 +22,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_import_findings,
         test_import_wizard,
         test_neutralize,
+        test_reconciliation_tour,
         test_security,
         test_service_keys,
         test_usage_concurrency,
