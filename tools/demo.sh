@@ -274,9 +274,10 @@ flow() {
 pilot() {
     # Quiet when the demo already runs; a first run shows its progress.
     if alive "$demo/odoo.pid"; then start >/dev/null; else start; fi
-    FCB_DEMO_URL="http://127.0.0.1:$http_port" "$odoo_bin" shell -c "$demo/odoo.conf" -d "$db" \
-        --no-http --log-level warn < "$repo/tools/demo/pilot.py" 2>>"$demo/odoo.log" \
-        | grep -v "security risk"
+    # exec(): odoo shell reads its standard input line by line, as a console would.
+    echo "exec(open('$repo/tools/demo/pilot.py').read())" \
+        | FCB_DEMO_URL="http://127.0.0.1:$http_port" "$odoo_bin" shell -c "$demo/odoo.conf" \
+            -d "$db" --no-http --log-level warn 2>>"$demo/odoo.log" | grep -v "security risk"
 }
 
 case $command in

@@ -20,6 +20,7 @@ import requests
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import freeze_time
 
 URL = os.environ.get("FCB_DEMO_URL", "http://127.0.0.1:8069")
@@ -63,14 +64,21 @@ def api(method, path, key, body=None):
     if response.status_code != 200:
         sys.exit(f"demo pilot: {method} {path} answered {response.status_code}: "
                  f"{response.text[:300]}")
+    # The server wrote in its own transaction: start a new one here to read it.
+    commit()
+    env.invalidate_all()
     return response.json()
 
 
-def close_month(day):
-    """The month's end: Odoo's rating cron, run here with the clock on ``day``."""
-    with freeze_time(datetime.combine(day, datetime.min.time()) + timedelta(hours=6)):
-        env["sale.order"].sudo()._cron_fc_rate_usage()
+def close_month(service, day):
+    """The month's end: the pilot's subscriptions rated here with the clock on ``day``
+    (what the rating cron does for every subscription, hourly, on the server)."""
     env.invalidate_all()
+    orders = service._fc_subscriptions().sudo()  # the cron's work: the system's rights
+    with freeze_time(datetime.combine(day, datetime.min.time()) + timedelta(hours=6)):
+        orders._fc_lock()
+        orders._fc_rate_closed_periods(orders[:1]._fc_today())
+    commit()
 
 
 def lines(service, period_start):
@@ -184,7 +192,7 @@ def main():
 
     step(3, f"{MONTH_A:%B}: the app pushes usage; the month closes; Odoo rates it (shadow)")
     push_month(key, MONTH_A)
-    close_month(MONTH_B)
+    close_month(service, MONTH_B)
     say("Odoo's figures are on the Reconciliation lines, waiting for the app's:")
     show_lines(service, MONTH_A)
 
@@ -220,7 +228,7 @@ def main():
 
     step(7, f"{MONTH_B:%B}: usage, the month closes, the app reports: everything matches")
     push_month(key, MONTH_B)
-    close_month(today)
+    close_month(service, today)
     report(service, key, MONTH_B)
     show_lines(service, MONTH_B)
 
@@ -242,10 +250,10 @@ def main():
     look(f"action-fusion_centralize_billing.action_fusion_billing_service/{service.id}")
 
     step(10, f"{NEXT:%d %B}: the first live invoice, with {hst.name}")
+    close_month(service, NEXT)  # the app's last month: reconciled, never invoiced
     with freeze_time(datetime.combine(NEXT, datetime.min.time()) + timedelta(hours=6)):
-        env["sale.order"].sudo()._cron_fc_rate_usage()
         # Native recurring invoicing of these subscriptions (Enterprise's method, §8).
-        invoices = orders._create_recurring_invoice()
+        invoices = orders.sudo()._create_recurring_invoice()
     commit()
     for invoice in invoices[:2]:
         say(f"{invoice.name} of {invoice.invoice_date} for {invoice.partner_id.name}: "
@@ -255,7 +263,11 @@ def main():
             taxes = ", ".join(line.tax_ids.mapped("name"))
             say(f"  {line.name[:60]:<60} {line.price_subtotal:8.2f}  {taxes}")
     say(f"{len(invoices)} invoices for {NEXT:%B}; {today:%B} stayed the app's to bill")
-    say("Back to Shadow is refused from now on (a live invoice is posted)")
+    try:
+        service.action_set_shadow()
+    except UserError as refusal:
+        say(f"Back to Shadow, tried now: {str(refusal).split(': ', 1)[-1][:150]}")
+    env.cr.rollback()
     look("action-account.action_move_out_invoice_type")
 
 
