@@ -58,6 +58,17 @@ def bodies():
             for n in range(0, len(invoices), 100)]
 
 
+def in_threads(run):
+    """Run ``run`` in FCB_BENCH_THREADS client threads; return the seconds it took."""
+    began = time.monotonic()
+    threads = [threading.Thread(target=run) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - began
+
+
 def health_ceiling(base_url):
     stop = time.monotonic() + HEALTH_SECONDS
     counts = []
@@ -69,13 +80,8 @@ def health_ceiling(base_url):
             count += 1
         counts.append(count)
 
-    began = time.monotonic()
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(counts) / (time.monotonic() - began)
+    seconds = in_threads(run)
+    return sum(counts) / seconds
 
 
 def push(base_url, key, payloads):
@@ -100,13 +106,7 @@ def push(base_url, key, payloads):
                 for item in response.json()["app_invoices"]:
                     outcomes[item["outcome"]] = outcomes.get(item["outcome"], 0) + 1
 
-    began = time.monotonic()
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return time.monotonic() - began, latencies, outcomes
+    return in_threads(run), latencies, outcomes
 
 
 def main(base_url, key):

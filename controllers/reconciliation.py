@@ -21,7 +21,7 @@ class BillingReconciliationController(http.Controller):
 
     @http.route(api_paths("/reconciliation/app_invoices"), methods=["POST"], **API_ROUTE)
     @api_endpoint
-    def create(self, service):
+    def push_app_invoices(self, service):
         invoices = api_input.root_list(read_body(), "app_invoices")
         app_invoices.check_batch_size(invoices)
         results, errors = request.env["fusion.billing.app.invoice"]._fc_intake(
@@ -34,7 +34,7 @@ class BillingReconciliationController(http.Controller):
 
     @http.route(api_paths("/reconciliation/app_invoices"), methods=["GET"], **API_ROUTE)
     @api_endpoint
-    def index(self, service, **_kwargs):
+    def list_app_invoices(self, service, **_kwargs):
         """What the app has sent, newest period first; ``external_subscription_id``,
         ``from_date`` and ``to_date`` narrow it."""
         args = request.httprequest.args

@@ -268,7 +268,7 @@ class FusionBillingAppInvoiceRevision(models.Model):
     figures = fields.Json(readonly=True)
     source = fields.Selection(SOURCES, string="Came From", readonly=True)
     replaced_by_source = fields.Selection(SOURCES, string="Replaced From", readonly=True)
-    received_on = fields.Datetime(string="Received On", readonly=True)
+    received_on = fields.Datetime(readonly=True)
     amount_cents = fields.Integer(string="Total (cents)", compute="_compute_summary")
     summary = fields.Char(compute="_compute_summary")
 

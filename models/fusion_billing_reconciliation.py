@@ -52,7 +52,7 @@ class FusionBillingReconciliation(models.Model):
         help="Empty for the line comparing the period's total.",
     )
     metric_code = fields.Char(
-        string="Metric Code", help="The billable metric's code; empty on the period total.")
+        help="The billable metric's code; empty on the period total.")
     line_label = fields.Char(string="Line", compute="_compute_line_label")
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
@@ -63,14 +63,14 @@ class FusionBillingReconciliation(models.Model):
         string="App", currency_field="app_currency_id", tracking=True,
         help="Empty until the app reports it.")
     app_currency_id = fields.Many2one(
-        "res.currency", string="App Currency",
+        "res.currency",
         help="The currency the app billed in; another currency than Odoo's is never "
         "compared.")
     app_reported = fields.Boolean(
         string="Reported by the App", tracking=True,
         help="Set when the app has reported its amount.")
     app_invoice_id = fields.Many2one(
-        "fusion.billing.app.invoice", string="App Invoice", index="btree_not_null",
+        "fusion.billing.app.invoice", index="btree_not_null",
         ondelete="set null")
     period_known = fields.Boolean(
         string="Subscription's Own Period", default=True,
