@@ -48,8 +48,8 @@ registry.category("web_tour.tours").add("fusion_billing_reconciliation_tour", {
             run: "click",
         },
         {
-            content: "The pushes Odoo billed from",
-            trigger: ".o_data_row .o_data_cell:contains('tour-recon-1')",
+            content: "The push Odoo billed from: 20 calls of the customer",
+            trigger: ".o_data_row:contains('Tour Tundra Analytics'):contains('tour_calls'):contains('20')",
         },
     ],
 });
