@@ -82,12 +82,12 @@ def results_csv(rows):
     for table, key, outcome, reason, error_type in rows:
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {outcome!r}")
-        writer.writerow([table, _safe_cell(key), outcome, _safe_cell(reason),
+        writer.writerow([table, safe_cell(key), outcome, safe_cell(reason),
                          error_type or ""])
     return out.getvalue()
 
 
-def _safe_cell(value):
+def safe_cell(value):
     """Neutralise a cell a spreadsheet would run as a formula (CSV injection): source
     ids and reasons come from the app's data."""
     text = "" if value is None else str(value)

@@ -24,10 +24,13 @@ amount customers were billed): a line matches when the difference is within the 
 of the two.
 """
 
+import csv
+import io
 from decimal import Decimal
 from typing import NamedTuple
 
 from .errors import ValidationFailure
+from .import_source import safe_cell
 from .money import HUNDRED, ZERO, to_decimal
 
 MATCHED = "matched"
@@ -230,3 +233,35 @@ def snapshot(result):
         for code, params in result.blockers
     ]
     return values
+
+
+EXPORT_HEADER = ("service", "customer", "external_subscription_id", "period_start",
+                 "period_end", "line", "currency", "odoo", "app_currency", "app",
+                 "difference", "status")
+
+
+def export_csv(rows):
+    """Reconciliation lines as CSV for finance's spreadsheet: a side not reported is an
+    empty cell (never 0.00), every text cell safe from spreadsheet formulas.
+
+    :param rows: tuples in the order of :data:`EXPORT_HEADER` (``None`` for empty)
+    :rtype: str
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(EXPORT_HEADER)
+    for row in rows:
+        if len(row) != len(EXPORT_HEADER):
+            raise ValueError("a reconciliation export row has the wrong number of cells")
+        writer.writerow([_cell(value) for value in row])
+    return out.getvalue()
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        # A number stays a number (a leading minus is no formula); floats from Odoo's
+        # fields through str(), so 57.1 is written 57.1.
+        return format(Decimal(str(value)) if isinstance(value, float) else value, "f")
+    return safe_cell(value)

@@ -203,6 +203,26 @@ class FusionBillingReconciliation(models.Model):
             "res_id": self.app_invoice_id.id, "view_mode": "form", "target": "current",
         }
 
+    def action_export_csv(self):
+        """Download these lines as CSV (finance's spreadsheet); empty cells where a side
+        has no figure yet."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        rows = [(
+            line.service_id.name, line.partner_id.name or "", line.subscription_key or "",
+            str(line.period_start), str(line.period_end), line.line_label,
+            line.currency_id.name, line.odoo_amount if line.odoo_reported else None,
+            line.app_currency_id.name if line.app_reported else None,
+            line.app_amount if line.app_reported else None,
+            line.difference if line.state in (reconcile.MATCHED, reconcile.MISMATCH) else None,
+            states.get(line.state, line.state),
+        ) for line in self]
+        attachment = self.env["ir.attachment"].create({
+            "name": "reconciliation.csv", "mimetype": "text/csv",
+            "raw": reconcile.export_csv(rows).encode(),
+        })
+        return {"type": "ir.actions.act_url", "target": "self",
+                "url": f"/web/content/{attachment.id}?download=true"}
+
     def _fc_open(self, model, domain, name):
         return {"type": "ir.actions.act_window", "res_model": model, "name": name,
                 "view_mode": "list,form", "domain": domain, "target": "current"}

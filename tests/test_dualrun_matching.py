@@ -157,3 +157,18 @@ class TestDualRunMatching(DualRunCommon):
             line.action_view_rated_usage()["domain"])
         self.assertEqual((rated.metric_id, rated.amount), (self.storage, 6.03))
         self.assertEqual(line.action_view_app_invoice()["res_id"], line.app_invoice_id.id)
+
+    def test_a_billing_user_exports_the_lines_with_empty_cells_where_a_side_is_missing(self):
+        self._intake([self._app_invoice("inv-1", "sub-1", OCT, OCT_END, drop=("storage",),
+                                        shift={"total": -603})])
+        lines = self.env["fusion.billing.reconciliation"].with_user(self.billing_user).search(
+            [("service_id", "=", self.service.id), ("subscription_key", "=", "sub-1")])
+        action = lines.action_export_csv()
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3]
+                                                          .split("?")[0]))
+        rows = attachment.raw.decode().splitlines()
+        self.assertEqual(len(rows), len(lines) + 1)
+        storage = next(row for row in rows if ",storage," in row)
+        self.assertTrue(storage.endswith(f"{self.currency},6.03,,,,Missing in the App"))
+        total = next(row for row in rows if ",Period total," in row)
+        self.assertTrue(total.endswith(",6.03,Mismatch"), total)

@@ -135,3 +135,19 @@ def test_snapshot_is_json_safe():
     assert snap["matched_share"] == "83.3"
     assert snap["blockers"] == [{"code": "not_enough_ready", "ready": 0,
                                  "subscriptions": 1, "periods": 2, "share": "100"}]
+
+
+def test_export_keeps_numbers_numbers_and_empty_cells_empty():
+    text = reconcile.export_csv([
+        ("NexaCloud", "=HYPERLINK(1)", "sub_1", "2026-10-01", "2026-10-31", "Period total",
+         "CAD", 57.0, "CAD", Decimal("57.01"), Decimal("-0.01"), "Matched"),
+        ("NexaCloud", "Aurora", "sub_2", "2026-10-01", "2026-10-31", "API calls", "CAD",
+         8.1, None, None, None, "Missing in the App"),
+    ])
+    lines = text.splitlines()
+    assert lines[0].startswith("service,customer,external_subscription_id")
+    assert lines[1] == ("NexaCloud,'=HYPERLINK(1),sub_1,2026-10-01,2026-10-31,Period total,"
+                        "CAD,57.0,CAD,57.01,-0.01,Matched")
+    assert lines[2].endswith("CAD,8.1,,,,Missing in the App")
+    with pytest.raises(ValueError):
+        reconcile.export_csv([("too", "short")])
