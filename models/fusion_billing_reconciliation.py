@@ -251,11 +251,12 @@ class FusionBillingReconciliation(models.Model):
                    "odoo_reported", "app_amount", "app_reported", "app_currency_id",
                    "app_invoice_id", "period_known", "difference", "state")
 
-    def _fc_read_rows(self, service, condition):
+    def _fc_read_rows(self, service, condition, join=None):
         columns = SQL(", ").join(SQL.identifier("r", c) for c in self._FC_COLUMNS)
         result = self.env.execute_query(SQL(
-            "SELECT %s FROM fusion_billing_reconciliation r"
-            " WHERE r.service_id = %s AND %s", columns, service.id, condition))
+            "SELECT %s FROM %s fusion_billing_reconciliation r%s"
+            " WHERE r.service_id = %s AND %s", columns, join or SQL(""),
+            SQL("") if join is None else SQL(" ON TRUE"), service.id, condition))
         rows = {}
         for values in result:
             row = dict(zip(self._FC_COLUMNS, values, strict=True))
@@ -281,10 +282,13 @@ class FusionBillingReconciliation(models.Model):
             return
         self.flush_model()
         keys = [_key(item) for item in items]
+        # The keys joined as the unique index spells them: one index probe per key.
         existing = self._fc_read_rows(service, SQL(
-            "(r.subscription_key, r.period_start, r.period_end, COALESCE(r.metric_code, ''))"
-            " IN (SELECT * FROM unnest(%s::varchar[], %s::date[], %s::date[], %s::varchar[]))",
-            *[list(column) for column in zip(*keys, strict=True)]))
+            "COALESCE(r.subscription_key, '') = k.sub AND r.period_start = k.ps"
+            " AND r.period_end = k.pe AND COALESCE(r.metric_code, '') = k.mc"
+        ), join=SQL(
+            "unnest(%s::varchar[], %s::date[], %s::date[], %s::varchar[]) AS k(sub, ps, pe, mc)"
+            " JOIN", *[list(column) for column in zip(*keys, strict=True)]))
         revisions, rows = [], []
         for key, item in zip(keys, items, strict=True):
             row = existing.get(key)

@@ -225,20 +225,17 @@ class FusionBillingService(models.Model):
         self.ensure_one()
         today = today or self._fc_today()
         self.env["fusion.billing.reconciliation"].flush_model()
+        # Each subscription's periods ranked newest first in one pass (no join): the
+        # lines of its last N closed periods.
         window = SQL("""
-            WITH periods AS (
-                SELECT subscription_key, period_start, period_end,
-                       dense_rank() OVER (PARTITION BY subscription_key
-                                          ORDER BY period_end DESC, period_start DESC) AS n
-                  FROM fusion_billing_reconciliation
-                 WHERE service_id = %(service)s AND period_end < %(today)s
-                 GROUP BY subscription_key, period_start, period_end
-            ), lines AS (
-                SELECT r.* FROM fusion_billing_reconciliation r
-                  JOIN periods p ON p.subscription_key IS NOT DISTINCT FROM r.subscription_key
-                                AND p.period_start = r.period_start
-                                AND p.period_end = r.period_end
-                 WHERE r.service_id = %(service)s AND p.n <= %(periods)s
+            WITH lines AS (
+                SELECT * FROM (
+                    SELECT r.*, dense_rank() OVER (
+                               PARTITION BY subscription_key
+                               ORDER BY period_end DESC, period_start DESC) AS n
+                      FROM fusion_billing_reconciliation r
+                     WHERE service_id = %(service)s AND period_end < %(today)s
+                ) ranked WHERE n <= %(periods)s
             )""", service=self.id, today=today, periods=self.readiness_periods)
         rows = self.env.execute_query(SQL("""%s
             SELECT COALESCE(subscription_key, ''),
