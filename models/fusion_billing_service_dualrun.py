@@ -217,7 +217,7 @@ class FusionBillingService(models.Model):
     def _fc_readiness(self, today=None):
         """Judge the service's dual run over each subscription's last N closed periods.
 
-        Two queries: the per-subscription figures of the window (for the engine), and its
+        One query: the per-subscription figures of the window (for the engine) and its
         largest differences.
 
         :return: ``(engine.reconcile.Readiness, [ids of the largest differences])``
@@ -225,40 +225,51 @@ class FusionBillingService(models.Model):
         self.ensure_one()
         today = today or self._fc_today()
         self.env["fusion.billing.reconciliation"].flush_model()
-        # Each subscription's periods ranked newest first in one pass (no join): the
-        # lines of its last N closed periods.
-        window = SQL("""
-            WITH lines AS (
-                SELECT * FROM (
-                    SELECT r.*, dense_rank() OVER (
-                               PARTITION BY subscription_key
-                               ORDER BY period_end DESC, period_start DESC) AS n
-                      FROM fusion_billing_reconciliation r
-                     WHERE service_id = %(service)s AND period_end < %(today)s
-                ) ranked WHERE n <= %(periods)s
-            )""", service=self.id, today=today, periods=self.readiness_periods)
-        rows = self.env.execute_query(SQL("""%s
+        # Each subscription's periods ranked newest first in one pass over narrow rows
+        # (no join, a sort in memory): the lines of its last N closed periods, their
+        # figures per subscription and, on every row, the ids of the largest differences.
+        self.env.cr.execute(SQL("SET LOCAL work_mem = '64MB'"))
+        rows = self.env.execute_query(SQL("""
+            WITH lines AS MATERIALIZED (
+                SELECT id, subscription_key, period_start, period_end, state, metric_code,
+                       difference
+                  FROM (SELECT id, subscription_key, period_start, period_end, state,
+                               metric_code, difference,
+                               dense_rank() OVER (
+                                   PARTITION BY subscription_key
+                                   ORDER BY period_end DESC, period_start DESC) AS n
+                          FROM fusion_billing_reconciliation
+                         WHERE service_id = %(service)s AND period_end < %(today)s
+                       ) ranked
+                 WHERE n <= %(periods)s
+            ), largest AS (
+                SELECT array_agg(id ORDER BY size DESC, id) AS ids
+                  FROM (SELECT id, abs(difference) AS size FROM lines
+                         WHERE difference IS NOT NULL AND difference != 0
+                         ORDER BY abs(difference) DESC, id LIMIT %(largest)s) top
+            )
             SELECT COALESCE(subscription_key, ''),
                    count(DISTINCT (period_start, period_end)), count(*),
-                   count(*) FILTER (WHERE state = %s),
-                   count(*) FILTER (WHERE state = %s),
-                   count(*) FILTER (WHERE state IN %s),
+                   count(*) FILTER (WHERE state = %(matched)s),
+                   count(*) FILTER (WHERE state = %(missing_app)s),
+                   count(*) FILTER (WHERE state IN %(missing_odoo)s),
                    COALESCE(sum(abs(difference)) FILTER (
-                       WHERE COALESCE(metric_code, '') = ''), 0)::text
-              FROM lines GROUP BY 1""", window, reconcile.MATCHED, reconcile.MISSING_APP,
-            (reconcile.MISSING_ODOO, reconcile.PERIOD_MISMATCH)))
+                       WHERE COALESCE(metric_code, '') = ''), 0)::text,
+                   (SELECT ids FROM largest)
+              FROM lines GROUP BY 1""",
+            service=self.id, today=today, periods=self.readiness_periods, largest=LARGEST,
+            matched=reconcile.MATCHED, missing_app=reconcile.MISSING_APP,
+            missing_odoo=(reconcile.MISSING_ODOO, reconcile.PERIOD_MISMATCH)))
         exponent = self.currency_id.decimal_places
-        figures, difference = [], 0
-        for key, periods, total, matched, missing_app, missing_odoo, absolute in rows:
+        figures, difference, largest = [], 0, []
+        for key, periods, total, matched, missing_app, missing_odoo, absolute, top in rows:
             figures.append(reconcile.SubscriptionFigures(
                 key, periods, total, matched, missing_app, missing_odoo))
             difference += to_cents(absolute, exponent)
+            largest = top or []
         result = reconcile.readiness(
             figures, periods=self.readiness_periods,
             required_share=str(self.readiness_share), absolute_difference_cents=difference)
-        largest = [row[0] for row in self.env.execute_query(SQL("""%s
-            SELECT id FROM lines WHERE difference IS NOT NULL AND difference != 0
-             ORDER BY abs(difference) DESC, id LIMIT %s""", window, LARGEST))]
         return result, largest
 
     def _fc_blocker_sentences(self, result):
