@@ -227,12 +227,12 @@ class FusionBillingService(models.Model):
         self.env["fusion.billing.reconciliation"].flush_model()
         # Each subscription's periods ranked newest first in one pass over narrow rows
         # (no join, a sort in memory): the lines of its last N closed periods, their
-        # figures per subscription and, on every row, the ids of the largest differences.
+        # figures per subscription (its highest rank is how many periods it has) and, on
+        # every row, the ids of the largest differences.
         self.env.cr.execute(SQL("SET LOCAL work_mem = '64MB'"))
         rows = self.env.execute_query(SQL("""
             WITH lines AS MATERIALIZED (
-                SELECT id, subscription_key, period_start, period_end, state, metric_code,
-                       difference
+                SELECT id, subscription_key, n, state, metric_code, difference
                   FROM (SELECT id, subscription_key, period_start, period_end, state,
                                metric_code, difference,
                                dense_rank() OVER (
@@ -249,7 +249,7 @@ class FusionBillingService(models.Model):
                          ORDER BY abs(difference) DESC, id LIMIT %(largest)s) top
             )
             SELECT COALESCE(subscription_key, ''),
-                   count(DISTINCT (period_start, period_end)), count(*),
+                   max(n), count(*),
                    count(*) FILTER (WHERE state = %(matched)s),
                    count(*) FILTER (WHERE state = %(missing_app)s),
                    count(*) FILTER (WHERE state IN %(missing_odoo)s),
