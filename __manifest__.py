@@ -53,6 +53,9 @@
         "wizard/fusion_billing_charge_preview_views.xml",
         "views/fusion_billing_usage_period_views.xml",
         "views/fusion_billing_usage_period_menus.xml",
+        "data/fusion_billing_dualrun_cron.xml",
+        "views/fusion_billing_dualrun_views.xml",
+        "views/fusion_billing_dualrun_menus.xml",
     ],
     "demo": [
         "demo/fusion_billing_demo.xml",

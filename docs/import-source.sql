@@ -48,3 +48,32 @@ CREATE TABLE subscriptions (
     stripe_payment_method_id  text               -- pm_...: saved as a payment_stripe token
                                                  -- on the partner (brand and last 4 from Stripe)
 );
+
+-- ---------------------------------------------------------------------------------
+-- Optional, for the dual run: the app's own invoices. When these tables are present
+-- the import wizard reads them too, and a service set to read "The app's database"
+-- has them re-read every day by the scheduled action "read the apps' own invoices",
+-- with the same read-only session. That unattended read takes no password from Odoo's
+-- database: libpq finds it in the Odoo server's ~/.pgpass, or in the file named by the
+-- PGPASSFILE environment variable of the Odoo process (a line
+-- "host:port:dbname:user:password", the file readable by the Odoo user only, mode 0600).
+-- A view with these names and columns does as well as a table.
+
+-- One invoice the app billed for one subscription and one service period. `id` is the
+-- idempotency key: a changed row replaces the earlier figures (they are kept in Odoo).
+CREATE TABLE invoices (
+    id               text PRIMARY KEY,   -- the app's invoice id
+    subscription_id  text NOT NULL,      -- subscriptions.id (the external subscription id)
+    period_start     date NOT NULL,      -- first day of the service period billed
+    period_end       date NOT NULL,      -- last day of it (inclusive)
+    currency         text NOT NULL,      -- ISO 4217, e.g. CAD
+    amount_cents     bigint NOT NULL     -- total before taxes, in cents (plan fee + usage)
+);
+
+-- The amounts of an invoice per billable metric. Lines of one metric add up; a line
+-- without a metric code (the plan's fee, a one-off) is in the total only.
+CREATE TABLE invoice_lines (
+    invoice_id            text NOT NULL,  -- invoices.id
+    billable_metric_code  text,           -- the metric's code in Odoo, or NULL
+    amount_cents          bigint NOT NULL -- before taxes, in cents
+);

@@ -37,11 +37,13 @@ class SourceError(EngineError):
     """The source as a whole cannot be read (a file, a table or a column is missing)."""
 
 
-def read_csv(data, table):
+def read_csv(data, table, columns=None):
     """Rows of one table from its CSV export.
 
     :param bytes data: the file's content, UTF-8 (a byte-order mark is allowed)
-    :param str table: ``customers``, ``plans`` or ``subscriptions``
+    :param str table: ``customers``, ``plans`` or ``subscriptions`` (or another table of
+        ``columns``)
+    :param dict columns: table -> columns read (default: the import's :data:`COLUMNS`)
     :return: one dict per row, column -> text, ``None`` for an empty cell (NULL)
     :rtype: list[dict]
     :raise SourceError: If the file is not UTF-8 CSV or lacks a column of the contract
@@ -50,18 +52,19 @@ def read_csv(data, table):
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SourceError(f"the {table} file is not UTF-8 text") from None
+    names = (columns or COLUMNS)[table]
     reader = csv.DictReader(io.StringIO(content, newline=""))
     header = [name.strip() for name in (reader.fieldnames or [])]
-    missing = [column for column in COLUMNS[table] if column not in header]
+    missing = [column for column in names if column not in header]
     if missing:
         raise SourceError(
             f"the {table} file has no column {', '.join(missing)} "
-            f"(expected: {', '.join(COLUMNS[table])})")
+            f"(expected: {', '.join(names)})")
     reader.fieldnames = header
     rows = []
     try:
         for raw in reader:
-            rows.append({column: (raw.get(column) or None) for column in COLUMNS[table]})
+            rows.append({column: (raw.get(column) or None) for column in names})
     except csv.Error as error:
         raise SourceError(f"the {table} file is not valid CSV: {error}") from None
     return rows
@@ -79,12 +82,12 @@ def results_csv(rows):
     for table, key, outcome, reason, error_type in rows:
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {outcome!r}")
-        writer.writerow([table, _safe_cell(key), outcome, _safe_cell(reason),
+        writer.writerow([table, safe_cell(key), outcome, safe_cell(reason),
                          error_type or ""])
     return out.getvalue()
 
 
-def _safe_cell(value):
+def safe_cell(value):
     """Neutralise a cell a spreadsheet would run as a formula (CSV injection): source
     ids and reasons come from the app's data."""
     text = "" if value is None else str(value)

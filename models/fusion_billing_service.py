@@ -52,11 +52,6 @@ class FusionBillingService(models.Model):
         help="Signs every webhook (HMAC-SHA256). Copy it to the app's developers; "
         "Regenerate Secret replaces it (and the chatter records it).",
     )
-    reconciliation_tolerance = fields.Monetary(
-        default=0.01,
-        help="Largest difference between Odoo's and the app's amounts that still counts "
-        "as a match.",
-    )
     key_ids = fields.One2many("fusion.billing.service.key", "service_id", string="API Keys")
     active_key_count = fields.Integer(compute="_compute_active_key_count")
     metric_ids = fields.One2many("fusion.billing.metric", "service_id", string="Metrics")
@@ -67,9 +62,6 @@ class FusionBillingService(models.Model):
 
     _code_company_uniq = models.Constraint(
         "UNIQUE(code, company_id)", "A service with this code already exists in this company."
-    )
-    _reconciliation_tolerance_positive = models.Constraint(
-        "CHECK(reconciliation_tolerance >= 0)", "The reconciliation tolerance cannot be negative."
     )
 
     # === COMPUTE METHODS === #
@@ -131,27 +123,6 @@ class FusionBillingService(models.Model):
         for service in self:
             service.sudo().webhook_secret = keys.generate_webhook_secret()
             service.message_post(body=self.env._("Webhook signing secret regenerated."))
-
-    def action_set_live(self):
-        """Cut the service over: native Odoo bills its subscriptions from their next
-        period (the app still bills the one running today)."""
-        self._check_manager()
-        for service in self.filtered(lambda s: s.mode == "shadow"):
-            service.mode = "live"
-            subscriptions = service._fc_subscriptions()
-            subscriptions._fc_lock()
-            for order in subscriptions:
-                order._fc_go_live(order._fc_today())
-            service._fc_discard_held_webhooks()
-
-    def action_set_shadow(self):
-        """Go back to shadow: nothing the service causes is billed any more."""
-        self._check_manager()
-        for service in self.filtered(lambda s: s.mode == "live"):
-            service.mode = "shadow"
-            subscriptions = service._fc_subscriptions()
-            subscriptions._fc_lock()
-            subscriptions._fc_back_to_shadow()
 
     # === BUSINESS METHODS === #
 

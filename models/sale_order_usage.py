@@ -19,7 +19,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL, format_date
 
-from ..engine import invoice_text, messages
+from ..engine import invoice_text, messages, reconcile
 from ..engine import usage as usage_rules
 from ..engine.errors import ValidationFailure
 from ..engine.money import decimal_str
@@ -294,28 +294,30 @@ class SaleOrder(models.Model):
         return rated
 
     def _fc_reconcile(self, start, last_day, charges, total):
-        """Shadow: Odoo's amounts of a period, per metric and in total, for the dual run."""
+        """Shadow: Odoo's amounts of a period, per metric and in total, for the dual run.
+
+        The total is the whole bill of the period before taxes (the plan's recurring fee
+        and the usage), the figure the app's invoice total is compared with."""
+        items = [
+            {"metric_code": metric.code, "metric_id": metric.id, "amount": rating.amount}
+            for _charge, metric, rating in charges
+        ]
+        items.append({"metric_code": reconcile.TOTAL, "metric_id": None,
+                      "amount": reconcile.period_total(self._fc_recurring_fees(), [total])})
+        key = {"subscription_key": self._fc_reconciliation_key(), "period_start": start,
+               "period_end": last_day, "subscription_id": self.id,
+               "partner_id": self.partner_id.id}
         # The system writes the evidence: Billing Users only read it.
-        Reconciliation = self.env["fusion.billing.reconciliation"].sudo()
-        lines = [(metric, rating.amount) for _charge, metric, rating in charges]
-        lines.append((self.env["fusion.billing.metric"], total))
-        for metric, amount in lines:
-            key = [
-                ("service_id", "=", self.x_fc_service_id.id),
-                ("subscription_id", "=", self.id),
-                ("period_start", "=", start), ("period_end", "=", last_day),
-                ("metric_id", "=", metric.id),
-            ]
-            line = Reconciliation.search(key, limit=1)
-            if line:
-                line.odoo_amount = float(amount)
-            else:
-                Reconciliation.create({
-                    "service_id": self.x_fc_service_id.id, "partner_id": self.partner_id.id,
-                    "subscription_id": self.id, "metric_id": metric.id,
-                    "period_start": start, "period_end": last_day,
-                    "odoo_amount": float(amount),
-                })
+        self.env["fusion.billing.reconciliation"].sudo()._fc_merge(
+            self.x_fc_service_id, "odoo", [{**key, **item} for item in items], "rating")
+
+    def _fc_recurring_fees(self):
+        """What each prepaid recurring line (the plan's fee) bills for one period, before
+        taxes."""
+        self.ensure_one()
+        return self.order_line.filtered(
+            lambda line: line.recurring_invoice and line.product_id.invoice_policy == "order"
+        ).mapped("price_subtotal")
 
     # === CRON === #
 

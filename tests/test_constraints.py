@@ -29,7 +29,7 @@ class TestConstraints(FusionBillingCommon):
         self.assertNotEqual(service.webhook_secret, self.service.webhook_secret)
 
     def test_copied_service_gets_its_own_secret_and_starts_in_shadow(self):
-        self.service.action_set_live()
+        self.service._fc_go_live(reason="a copy of a live service starts in shadow")
         copy = self.service.copy({"code": "testcloud_copy"})
         self.assertEqual(copy.mode, "shadow")
         self.assertTrue(copy.webhook_secret)
@@ -133,7 +133,7 @@ class TestConstraints(FusionBillingCommon):
             "partner_id": self.partner.id, "plan_id": self.plan.id,
             "x_fc_service_id": self.service.id, "x_fc_external_id": "sub_live",
         })
-        self.service.with_user(self.billing_manager).action_set_live()
+        self.service.with_user(self.billing_manager)._fc_go_live(reason="no dual run here")
         self.assertFalse(order.x_fc_shadow)
         self.service.with_user(self.billing_manager).action_set_shadow()
         self.assertTrue(order.x_fc_shadow)
@@ -151,17 +151,17 @@ class TestConstraints(FusionBillingCommon):
         self.assertEqual((hook.state, hook.attempt_count, hook.webhook_uuid),
                          ("pending", 0, uuid_before))
 
-    def test_reconciliation_line_is_unique_and_states_follow_the_delta(self):
+    def test_reconciliation_line_is_unique_and_states_follow_the_difference(self):
         Line = self.env["fusion.billing.reconciliation"]
         values = {"service_id": self.service.id, "partner_id": self.partner.id,
                   "period_start": "2026-10-01", "period_end": "2026-10-31",
                   "odoo_amount": 120.00}
         line = Line.create(values)
-        self.assertEqual(line.state, "pending")
+        self.assertEqual(line.state, "missing_app")
         line.write({"app_amount": 120.01, "app_reported": True})
-        self.assertEqual((line.state, line.delta), ("matched", -0.01))
+        self.assertEqual((line.state, line.difference), ("matched", -0.01))
         line.app_amount = 119.50
-        self.assertEqual((line.state, line.delta), ("mismatch", 0.5))
+        self.assertEqual((line.state, line.difference), ("mismatch", 0.5))
         self.assertRejectedByDatabase(lambda: Line.create(values))
         per_metric = Line.create({**values, "metric_id": self.metric.id})
-        self.assertEqual(per_metric.state, "pending")
+        self.assertEqual((per_metric.state, per_metric.metric_code), ("missing_app", "storage_gb"))

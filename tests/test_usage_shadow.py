@@ -5,6 +5,7 @@
 from datetime import date
 from decimal import Decimal
 
+from odoo.exceptions import UserError
 from odoo.tests import freeze_time, tagged
 
 from .usage_common import UsageCommon
@@ -56,10 +57,11 @@ class TestUsageShadow(UsageCommon):
         amounts = {line.metric_id.code or "total": D(str(line.odoo_amount)) for line in lines}
         self.assertEqual(amounts["api_calls"], D("17.00"))
         self.assertEqual(amounts["storage"], D("6.03"))
-        self.assertEqual(amounts["total"], D("23.03"))
+        # The period's whole bill: the plan's fee (49) and the usage.
+        self.assertEqual(amounts["total"], D("72.03"))
         self.assertEqual(set(lines.mapped("period_start")), {date(2026, 10, 1)})
         self.assertEqual(set(lines.mapped("period_end")), {date(2026, 10, 31)})
-        self.assertEqual(set(lines.mapped("state")), {"pending"})
+        self.assertEqual(set(lines.mapped("state")), {"missing_app"})
 
     def test_recurring_seats_over_three_shadow_periods(self):
         subscription = self._subscription(start="2026-08-01", next_invoice=False)
@@ -83,7 +85,7 @@ class TestUsageShadow(UsageCommon):
     def test_go_live_hands_over_from_the_next_period_and_back(self):
         subscription = self._subscription(start="2026-10-15", next_invoice=False)
         with freeze_time("2026-11-20 12:00:00"):
-            self.service.with_user(self.billing_manager).action_set_live()
+            self.service.with_user(self.billing_manager)._fc_go_live(reason="tested alone")
         self.assertEqual(subscription.plan_id, self.plan)
         self.assertTrue(subscription.is_subscription)
         self.assertEqual(subscription.next_invoice_date, date(2026, 12, 15))
@@ -106,6 +108,8 @@ class TestUsageShadow(UsageCommon):
                           subscription.x_fc_usage_billed),
                          (date(2026, 12, 15), date(2027, 1, 15), True))
 
-        self.service.with_user(self.billing_manager).action_set_shadow()
-        self.assertFalse(subscription.plan_id)
-        self.assertFalse(subscription.x_fc_usage_billed)
+        # Native Odoo has billed it: going back would bill customers twice.
+        with self.assertRaisesRegex(UserError, "cannot go back to shadow"):
+            self.service.with_user(self.billing_manager).action_set_shadow()
+        self.assertEqual(subscription.plan_id, self.plan)
+        self.assertTrue(subscription.x_fc_usage_billed)

@@ -5,6 +5,7 @@
 # `odoo shell`, where they print their figures. Needs `odoo` on PATH (or ODOO_BIN).
 #   bash tools/bench-odoo.sh [bench/ingest.py ...]
 #   bash tools/bench-odoo.sh api    # bench/api.py over HTTP against one Odoo worker
+#   bash tools/bench-odoo.sh reconciliation   # bench/reconciliation.py, then the panel
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 odoo_bin=${ODOO_BIN:-odoo}
@@ -19,8 +20,11 @@ args=(--database fcb_bench --db_host 127.0.0.1 --db_port "$pg_port" --db_user od
       --data-dir "$work/data" --log-level warn --logfile "$work/odoo.log")
 "$odoo_bin" "${args[@]}" --init fusion_centralize_billing --stop-after-init \
     --http-interface 127.0.0.1 --http-port "$(free_port)" --max-cron-threads 0 --workers 0
-if [ "${1:-}" = api ]; then
-    key=$("$odoo_bin" shell "${args[@]}" --no-http < "$repo/bench/api_setup.py" 2>&1 \
+if [ "${1:-}" = api ] || [ "${1:-}" = reconciliation ]; then
+    mode=$1
+    setup=$repo/bench/api_setup.py
+    [ "$mode" = api ] || setup=$repo/bench/reconciliation_setup.py
+    key=$("$odoo_bin" shell "${args[@]}" --no-http < "$setup" 2>&1 \
         | sed -n 's/^KEY=//p')
     [ -n "$key" ] || { echo "bench: the API setup printed no key (see $work/odoo.log)"; exit 1; }
     port=$(free_port)
@@ -35,7 +39,13 @@ if [ "${1:-}" = api ]; then
         sleep 1
     done
     echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; one Odoo worker"
-    "$repo/.venv/bin/python" "$repo/bench/api.py" "http://127.0.0.1:$port/api/billing/v1" "$key"
+    if [ "$mode" = api ]; then
+        "$repo/.venv/bin/python" "$repo/bench/api.py" "http://127.0.0.1:$port/api/billing/v1" "$key"
+        exit 0
+    fi
+    "$repo/.venv/bin/python" "$repo/bench/reconciliation.py" "http://127.0.0.1:$port/api/billing/v1" "$key"
+    "$odoo_bin" shell "${args[@]}" --no-http < "$repo/bench/reconciliation_panel.py" 2>&1 \
+        | grep -v "security risk"
     exit 0
 fi
 [ "$#" -gt 0 ] || set -- bench/ingest.py bench/current_usage.py

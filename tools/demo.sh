@@ -157,7 +157,17 @@ database_up() {
         sql postgres "DROP DATABASE $db" >/dev/null
     fi
     say "demo: creating database $db with the module and its demo data (a few minutes)"
-    if ! "$odoo_bin" -c "$demo/odoo.conf" -d "$db" --with-demo -i fusion_centralize_billing \
+    # A Canadian company first (Ontario, CAD, Canadian English), so that installing
+    # accounting loads Odoo's Canadian chart and taxes (l10n_ca, 13% HST).
+    if ! "$odoo_bin" -c "$demo/odoo.conf" -d "$db" --with-demo -i base \
+        --stop-after-init --max-cron-threads 0 --no-http --log-level warn 2>>"$demo/odoo.log" \
+        || ! "$odoo_bin" shell -c "$demo/odoo.conf" -d "$db" --no-http --log-level warn \
+        < "$repo/tools/demo/canada.py" 2>>"$demo/odoo.log" | grep -q '^COMPANY='; then
+        say "demo: the Canadian company could not be set up; see .demo/odoo.log"
+        exit 1
+    fi
+    if ! "$odoo_bin" -c "$demo/odoo.conf" -d "$db" --with-demo \
+        -i fusion_centralize_billing,l10n_ca \
         --stop-after-init --max-cron-threads 0 --no-http --log-level warn 2>>"$demo/odoo.log"; then
         say "demo: the installation failed; see .demo/odoo.log"
         exit 1
@@ -223,6 +233,7 @@ Try it:
   curl -s http://127.0.0.1:$http_port/api/billing/v1/plans -H "Authorization: Bearer $key"
   curl -s http://127.0.0.1:$http_port/api/billing/v1/customers/cus_maple_001/current_usage?external_subscription_id=sub_maple_pro -H "Authorization: Bearer $key"
   bash tools/demo.sh flow     # a month of an app with the official lago-python-client
+  bash tools/demo.sh pilot    # a dual run: the app's own invoices, a mismatch, Go Live
   bash tools/demo.sh stop     # stop the server and the cluster (the database stays)
   bash tools/demo.sh reset    # drop the demo database
 EOF
@@ -260,10 +271,20 @@ flow() {
         FCB_DEMO_DB=$db "$repo/.venv/bin/python" "$repo/tools/demo/flow.py"
 }
 
+pilot() {
+    # Quiet when the demo already runs; a first run shows its progress.
+    if alive "$demo/odoo.pid"; then start >/dev/null; else start; fi
+    # exec(): odoo shell reads its standard input line by line, as a console would.
+    echo "exec(open('$repo/tools/demo/pilot.py').read())" \
+        | FCB_DEMO_URL="http://127.0.0.1:$http_port" "$odoo_bin" shell -c "$demo/odoo.conf" \
+            -d "$db" --no-http --log-level warn 2>>"$demo/odoo.log" | grep -v "security risk"
+}
+
 case $command in
     start) start ;;
     flow) need_odoo; flow ;;
+    pilot) need_odoo; pilot ;;
     stop) stop ;;
     reset) reset ;;
-    *) say "usage: bash tools/demo.sh [start|flow|stop|reset]"; exit 2 ;;
+    *) say "usage: bash tools/demo.sh [start|flow|pilot|stop|reset]"; exit 2 ;;
 esac

@@ -4,6 +4,7 @@ from . import (
     fusion_billing_change_plan,
     fusion_billing_charge_preview,
     fusion_billing_cost_upload,
+    fusion_billing_go_live_wizard,
     fusion_billing_import_wizard,
     fusion_billing_key_wizard,
     sale_advance_payment_inv,

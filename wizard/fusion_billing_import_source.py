@@ -17,6 +17,7 @@ from psycopg2.extensions import parse_dsn
 
 from odoo.exceptions import UserError
 
+from ..engine import app_invoices
 from ..engine.import_source import COLUMNS, TEXT_COLUMNS, SourceError, read_csv
 
 _logger = logging.getLogger(__name__)
@@ -61,6 +62,18 @@ def read_database(env, dsn, password, schema):
     :rtype: dict
     :raise UserError: **H2**, naming the problem
     """
+    connection = _connect(env, dsn, password)
+    try:
+        with connection.cursor() as cursor:
+            return {table: _read_table(env, cursor, schema, table, password)
+                    for table in COLUMNS}
+    finally:
+        connection.close()
+
+
+def _connect(env, dsn, password):
+    """A read-only session with timeouts. Without ``password``, libpq finds it in the
+    server's own ``~/.pgpass`` or the file ``PGPASSFILE`` names (the unattended read)."""
     parts = check_dsn(env, dsn)
     try:
         connection = psycopg2.connect(
@@ -71,20 +84,44 @@ def read_database(env, dsn, password, schema):
         )
     except psycopg2.Error as error:
         raise UserError(_connect_message(env, parts, error, password)) from None
+    connection.set_session(readonly=True, autocommit=False)
+    return connection
+
+
+def read_app_invoices(env, dsn, password, schema):
+    """The app's own invoices from its optional ``invoices`` and ``invoice_lines``
+    tables, in the shape of ``engine.app_invoices``.
+
+    :return: ``(invoices, problems by invoice id)``, or ``(None, {})`` when the app has
+        no ``invoices`` table (the tables are optional)
+    :raise UserError: **H2**, as the import's reading
+    """
+    connection = _connect(env, dsn, password)
     try:
-        connection.set_session(readonly=True, autocommit=False)
         with connection.cursor() as cursor:
-            return {table: _read_table(env, cursor, schema, table, password)
-                    for table in COLUMNS}
+            tables = {}
+            for table, columns in app_invoices.SOURCE_COLUMNS.items():
+                cursor.execute("SELECT to_regclass(%s)", [f'"{schema}"."{table}"'])
+                if cursor.fetchone()[0] is None:
+                    tables[table] = None
+                    continue
+                tables[table] = _read_table(env, cursor, schema, table, password,
+                                            columns, app_invoices.SOURCE_TEXT_COLUMNS)
     finally:
         connection.close()
+    if tables[app_invoices.INVOICES] is None:
+        return None, {}
+    return app_invoices.from_source(tables[app_invoices.INVOICES],
+                                    tables[app_invoices.INVOICE_LINES] or [])
 
 
-def _read_table(env, cursor, schema, table, password):
+def _read_table(env, cursor, schema, table, password, names=None, text_columns=None):
+    names = names or COLUMNS[table]
+    text_columns = TEXT_COLUMNS if text_columns is None else text_columns
     columns = sql.SQL(", ").join(
         sql.SQL("{}::text AS {}").format(sql.Identifier(c), sql.Identifier(c))
-        if c in TEXT_COLUMNS else sql.Identifier(c)
-        for c in COLUMNS[table]
+        if c in text_columns else sql.Identifier(c)
+        for c in names
     )
     query = sql.SQL("SELECT {} FROM {}.{} ORDER BY 1").format(
         columns, sql.Identifier(schema), sql.Identifier(table))
@@ -99,7 +136,7 @@ def _read_table(env, cursor, schema, table, password):
         raise UserError(env._(
             "The table %(schema)s.%(table)s of the source database lacks a column: %(error)s "
             "(expected: %(columns)s).", schema=schema, table=table,
-            error=_first_line(error, password), columns=", ".join(COLUMNS[table]))) from None
+            error=_first_line(error, password), columns=", ".join(names))) from None
     except pg_errors.InvalidSchemaName:
         raise UserError(env._("The source database has no schema %(schema)s.",
                               schema=schema)) from None
@@ -113,7 +150,6 @@ def _read_table(env, cursor, schema, table, password):
             "Reading %(table)s from the source database failed: %(error)s",
             table=table, error=_first_line(error, password))) from None
     cursor.connection.rollback()  # read-only; ends the transaction between tables
-    names = COLUMNS[table]
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
@@ -159,3 +195,20 @@ def read_files(env, files):
         except SourceError as error:
             raise UserError(str(error)) from None
     return source
+
+
+def read_app_invoice_files(env, invoices_data, lines_data):
+    """The app's invoices from the CSV export of its ``invoices`` and ``invoice_lines``
+    tables (the lines file is optional: an app may report totals only).
+
+    :return: ``(invoices, problems by invoice id)``
+    :raise UserError: **H2** for files
+    """
+    try:
+        invoices = read_csv(invoices_data, app_invoices.INVOICES,
+                            app_invoices.SOURCE_COLUMNS)
+        lines = read_csv(lines_data, app_invoices.INVOICE_LINES,
+                         app_invoices.SOURCE_COLUMNS) if lines_data else []
+    except SourceError as error:
+        raise UserError(str(error)) from None
+    return app_invoices.from_source(invoices, lines)

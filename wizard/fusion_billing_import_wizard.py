@@ -60,6 +60,14 @@ class FusionBillingImportWizard(models.TransientModel):
         string="Columns Expected", compute="_compute_csv_columns", sanitize=False,
         help="The header each CSV file needs (docs/import-source.sql); extra columns are "
         "ignored, an empty cell is NULL.")
+    invoices_file = fields.Binary(
+        string="Invoices CSV", help="Optional: the app's own invoices, for the dual run "
+        "(columns: id, subscription_id, period_start, period_end, currency, amount_cents).")
+    invoices_filename = fields.Char()
+    invoice_lines_file = fields.Binary(
+        string="Invoice Lines CSV", help="Optional: the amount per billable metric of each "
+        "invoice (columns: invoice_id, billable_metric_code, amount_cents).")
+    invoice_lines_filename = fields.Char()
 
     def _compute_source_password(self):
         self.source_password = False  # never read back
@@ -115,7 +123,9 @@ class FusionBillingImportWizard(models.TransientModel):
         run = self.env["fusion.billing.import.run"].sudo()._fc_import(
             self.service_id.sudo(), source, dry_run=self.dry_run, source_type=self.source_type,
             source_label=label, user=self.env.user,
-        ).sudo(False)
+        )
+        self._run_app_invoices(run)
+        run = run.sudo(False)
         self.sudo().source_password_sealed = False
         return {
             "type": "ir.actions.act_window",
@@ -124,6 +134,32 @@ class FusionBillingImportWizard(models.TransientModel):
             "view_mode": "form",
             "target": "current",
         }
+
+    def _run_app_invoices(self, run):
+        """The app's own invoices, when its optional billing tables are there: taken for
+        the dual run (written in a real run, judged and rolled back in a dry run)."""
+        invoices, problems = self._read_app_invoices()
+        if invoices is None:
+            return
+        savepoint = self.env.cr.savepoint()
+        try:
+            results, errors = self.env["fusion.billing.app.invoice"]._fc_intake_source(
+                self.service_id.sudo(), invoices, problems, self.source_type)
+        finally:
+            savepoint.close(rollback=self.dry_run)
+        run._fc_add_app_invoices(invoices, results, errors)
+
+    def _read_app_invoices(self):
+        if self.source_type == "database":
+            return sources.read_app_invoices(
+                self.env, self.source_dsn, self._source_password(),
+                (self.source_schema or "public").strip())
+        if not self.invoices_file:
+            return None, {}
+        lines = self.invoice_lines_file
+        return sources.read_app_invoice_files(
+            self.env, base64.b64decode(self.invoices_file),
+            base64.b64decode(lines) if lines else None)
 
     def _read_source(self):
         self.ensure_one()

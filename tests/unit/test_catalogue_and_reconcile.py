@@ -1,10 +1,8 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
-from decimal import Decimal
-
 import pytest
 
-from engine import catalogue, reconcile
+from engine import catalogue
 from engine.errors import ValidationFailure
 
 
@@ -37,35 +35,10 @@ def test_only_a_recurring_sum_takes_negative_pushes(aggregation, recurring, expe
     assert catalogue.allows_negative(aggregation, recurring) is expected
 
 
-@pytest.mark.parametrize("odoo,app,tolerance,expected", [
-    ("100.00", "100.00", "0.01", (Decimal("0.00"), "matched")),
-    ("100.01", "100.00", "0.01", (Decimal("0.01"), "matched")),
-    ("99.99", "100.00", "0.01", (Decimal("-0.01"), "matched")),
-    ("100.02", "100.00", "0.01", (Decimal("0.02"), "mismatch")),
-    ("0", "12.50", "0", (Decimal("-12.50"), "mismatch")),
-    ("12.50", None, "0.01", (None, "pending")),
-    (12.5, 12.49, 0.01, (Decimal("0.01"), "matched")),  # floats from Odoo fields
-    (0.1, 0.3, 0, (Decimal("-0.2"), "mismatch")),  # no binary float residue
-])
-def test_compare(odoo, app, tolerance, expected):
-    assert reconcile.compare(odoo, app, tolerance) == expected
-
-
 def test_failure_lines_name_every_field_and_code_in_order():
     failure = ValidationFailure({"b": ["x", "y"], "a": ["z"]})
     assert failure.lines() == ["a: z", "b: x, y"]
     assert str(failure) == "a: z; b: x, y"
-
-
-def test_negative_tolerance_is_refused():
-    with pytest.raises(ValidationFailure) as info:
-        reconcile.compare("1", "1", "-0.01")
-    assert info.value.details == {"tolerance": ["invalid_tolerance"]}
-
-
-def test_a_bool_is_not_an_amount():
-    with pytest.raises(ValidationFailure):
-        reconcile.compare(True, "1", "0")
 
 
 @pytest.mark.parametrize(("name", "code"), [

@@ -21,9 +21,15 @@ if not plan.x_fc_product_id:
         "recurring_invoice": True,
         "list_price": 49.0,
     })
+# HST (the Canadian company's default sales tax) on the plan's fee and every usage charge.
+hst = env.company.account_sale_tax_id
+products = plan.x_fc_product_id | env["fusion.billing.charge"].search(
+    [("plan_id.x_fc_service_id", "=", service.id)]).product_id
+if hst:
+    products.filtered(lambda product: not product.taxes_id).taxes_id = hst
 env["ir.config_parameter"].sudo().set_param(
     "fusion_centralize_billing.webhook_allow_private_endpoints", "1")
-service.action_set_live()
+service._fc_go_live(reason="The demo bills from the start: no dual run to wait for.")
 key = service._generate_key("demo")
 env.cr.commit()
 print(f"KEY={key}")

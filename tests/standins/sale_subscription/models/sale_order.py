@@ -29,6 +29,7 @@ class SaleOrder(models.Model):
     start_date = fields.Date()
     next_invoice_date = fields.Date()
     end_date = fields.Date()
+    payment_token_id = fields.Many2one("payment.token")
 
     @api.depends("plan_id", "subscription_state")
     def _compute_is_subscription(self):
