@@ -11,7 +11,7 @@ import functools
 import logging
 
 import psycopg2.errors
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from odoo import SUPERUSER_ID
 from odoo.http import request
@@ -35,6 +35,37 @@ API_ROUTE = {
 def api_paths(path):
     """The route under every API prefix: ``/customers`` -> both ``.../v1/customers``."""
     return [f"{prefix}{path}" for prefix in wire.API_PREFIXES]
+
+
+# Methods a resource of the API may have; OPTIONS and HEAD are answered by the framework.
+RESOURCE_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
+
+
+def allowed_methods(path):
+    """The methods the API serves on ``path`` (its own routes, not the catch-all), in
+    the order of :data:`RESOURCE_METHODS`; empty when no route has that path.
+
+    A path that is a resource of its own (``/events/batch``) has the methods of that
+    resource only, not those of a route it also fits (``/events/<transaction_id>``)."""
+    path = wire.normalise_path(path)
+    adapter = request.env["ir.http"].routing_map().bind_to_environ(request.httprequest.environ)
+    matched = []
+    for method in RESOURCE_METHODS:
+        try:
+            rule, _args = adapter.match(path_info=path, method=method, return_rule=True)
+        except HTTPException:
+            continue
+        if "<path:" not in rule.rule and rule.rule not in wire.API_PREFIXES:
+            matched.append((method, rule))
+    if any(not rule.arguments for _method, rule in matched):
+        matched = [(method, rule) for method, rule in matched if not rule.arguments]
+    return [method for method, _rule in matched]
+
+
+def options_response(allowed):
+    """``OPTIONS``: no body, the methods of the resource in ``Allow`` (no key needed:
+    it tells nothing the published spec does not)."""
+    return request.make_response(b"", headers=[("Allow", ", ".join(allowed))], status=204)
 
 
 def json_response(body, status=200):
@@ -107,6 +138,9 @@ def api_endpoint(func):
 
     @functools.wraps(func)
     def wrapper(self, *args, **kwargs):
+        if request.httprequest.method == "OPTIONS":
+            # Odoo adds OPTIONS to every route: answer it here, never with the handler.
+            return options_response(allowed_methods(request.httprequest.path))
         try:
             service = authenticate()
             if not service:
