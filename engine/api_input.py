@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 
 from .checks import Problems, text_field
 from .errors import EngineError
+from .serializers import LIVE_STATUSES, SUBSCRIPTION_STATUSES
 
 MAX_BODY = 1024 * 1024  # 1 MiB
 MAX_PER_PAGE = 100
@@ -175,6 +176,22 @@ def subscription_update_input(data):
         clean["ending_at"] = _instant(problems, data, "ending_at")
     problems.raise_if_any()
     return clean
+
+
+def subscription_statuses(args):
+    """The statuses a subscription look-up (``GET/PUT/DELETE /subscriptions/{id}``) may
+    find, from its ``status`` query parameter: that one, or Lago's default (the live
+    subscription: a terminated one answers 404 unless asked for).
+
+    :rtype: tuple
+    :raise BadRequest: on a status Lago does not have
+    """
+    status = args.get("status")
+    if status in (None, ""):
+        return LIVE_STATUSES
+    if status not in SUBSCRIPTION_STATUSES:
+        raise BadRequest(f"status must be one of {', '.join(SUBSCRIPTION_STATUSES)}")
+    return (status,)
 
 
 def date_filters(args, names):

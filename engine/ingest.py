@@ -104,7 +104,8 @@ class Stored(NamedTuple):
     frozen: bool  # its period is rated (the row is part of a bill)
 
 
-def subscription_span(start_date, end_date, open_from, tz_name, cancelled=False):
+def subscription_span(start_date, end_date, open_from, tz_name, cancelled=False,
+                      terminated_at=None):
     """The span of a subscription from its dates (company-local), or ``None`` when it
     takes no usage (cancelled, or not started: no start date).
 
@@ -112,13 +113,20 @@ def subscription_span(start_date, end_date, open_from, tz_name, cancelled=False)
     :param date end_date: last day (inclusive), or ``None``
     :param date open_from: first day of the open (not rated) usage period
     :param str tz_name: the company's time zone
+    :param datetime terminated_at: the instant it was terminated (UTC-aware), if it was:
+        usage after it is refused even on its last day, as Lago bills none after it
     :rtype: SubscriptionSpan or None
     """
     if cancelled or not start_date:
         return None
+    end = local_midnight_utc(end_date + timedelta(days=1), tz_name) if end_date else None
+    if terminated_at is not None:
+        # ``end`` is the first instant after the span: the termination's own is in it.
+        after = terminated_at + timedelta(microseconds=1)
+        end = after if end is None else min(end, after)
     return SubscriptionSpan(
         start=local_midnight_utc(start_date, tz_name),
-        end=local_midnight_utc(end_date + timedelta(days=1), tz_name) if end_date else None,
+        end=end,
         open_from=local_midnight_utc(open_from or start_date, tz_name),
     )
 

@@ -150,6 +150,23 @@ def test_subscription_status(start, end, cancelled, status):
     assert serializers.subscription_status(cancelled, start, end, date(2026, 11, 24)) == status
 
 
+@pytest.mark.parametrize(("start", "terminated_on", "status"), [
+    (date(2026, 11, 1), date(2026, 11, 24), "terminated"),  # on the day: at once
+    (date(2026, 11, 1), date(2026, 11, 20), "terminated"),
+    (date(2026, 12, 1), date(2026, 11, 24), "canceled"),  # called off before it started
+])
+def test_a_terminated_subscription_says_so_at_once(start, terminated_on, status):
+    assert serializers.subscription_status(
+        False, start, terminated_on, date(2026, 11, 24), terminated_on=terminated_on) == status
+
+
+def test_a_subscription_look_up_reads_the_live_one_unless_told():
+    assert api_input.subscription_statuses({}) == ("active", "pending")
+    assert api_input.subscription_statuses({"status": "terminated"}) == ("terminated",)
+    with pytest.raises(api_input.BadRequest):
+        api_input.subscription_statuses({"status": "gone"})
+
+
 def test_lago_filters_map_back_to_odoo_values():
     assert sorted(serializers.odoo_values(serializers.PAYMENT_STATUS, "succeeded")) == [
         "in_payment", "paid", "reversed"]
