@@ -63,8 +63,9 @@ class BillingSubscriptionsController(http.Controller):
                            args["external_customer_id"]))
         if args.get("plan_code"):
             domain.append(("x_fc_plan_id.x_fc_plan_code", "=", args["plan_code"]))
-        asked = args.getlist("status[]") or args.getlist("status")
-        statuses = set(asked) & set(serializers.SUBSCRIPTION_STATUSES)
+        statuses = set(
+            api_input.enum_filter(args, "status[]", serializers.SUBSCRIPTION_STATUSES, True)
+            or api_input.enum_filter(args, "status", serializers.SUBSCRIPTION_STATUSES, True))
         orders = self._orders().search(domain, order="id")
         today = self._orders().browse()._fc_today_for(service)
         if statuses:

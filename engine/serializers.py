@@ -27,6 +27,8 @@ INVOICE_STATUS = {"draft": "draft", "posted": "finalized", "cancel": "voided"}
 PAYMENT_STATUS = {"paid": "succeeded", "in_payment": "succeeded", "reversed": "succeeded",
                   "not_paid": "pending", "partial": "pending", "invoicing_legacy": "pending"}
 SUBSCRIPTION_STATUSES = ("active", "pending", "terminated", "canceled")
+INVOICE_STATUSES = tuple(dict.fromkeys(INVOICE_STATUS.values()))
+PAYMENT_STATUSES = ("pending", "succeeded", "failed")
 # Odoo billing periods as Lago plan intervals.
 INTERVALS = {("week", 1): "weekly", ("month", 1): "monthly", ("month", 3): "quarterly",
              ("month", 6): "semiannual", ("year", 1): "yearly"}

@@ -107,12 +107,19 @@ class SaleOrder(models.Model):
         }
 
     def _fc_api_update(self, values):
+        """Rename, or set or remove the last day (not before the first: ``invalid_date``).
+
+        :raise ValidationFailure: ending_at before the start
+        """
         self.ensure_one()
         vals = {}
         if "name" in values:
             vals["x_fc_name"] = values["name"]
         if "ending_at" in values:
-            vals["end_date"] = values["ending_at"]
+            ending = values["ending_at"]
+            if ending and self.start_date and ending < self.start_date:
+                raise ValidationFailure({"ending_at": ["invalid_date"]})
+            vals["end_date"] = ending
         if vals:
             self.write(vals)
 

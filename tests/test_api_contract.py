@@ -114,3 +114,76 @@ class TestApiContract(ApiCommon):
                                     status=400)["error"],
                          "BadRequest: status must be one of active, pending, terminated, "
                          "canceled")
+
+    # === THE SPEC'S CONSTRAINTS, AS THE SERVER APPLIES THEM === #
+
+    def test_pages_are_bounded_as_the_spec_says(self):
+        self.assertEqual(self.ok("GET", "/customers?page=1000000&per_page=100")["customers"], [])
+        for query in ("per_page=101", "page=1000001", "page=0", "page=", "page=%2B3",
+                      "per_page=1.0"):
+            with self.subTest(query=query):
+                self.error("GET", f"/customers?{query}", status=400)
+
+    def test_an_unknown_enum_value_is_a_bad_request(self):
+        for path in ("/invoices?status=paid", "/invoices?payment_status=late",
+                     "/subscriptions?status[]=active&status[]=gone",
+                     "/invoices?issuing_date_from=", "/invoices?issuing_date_to=20261101"):
+            with self.subTest(path=path):
+                self.error("GET", path, status=400)
+        self.assertEqual(self.ok("GET", "/subscriptions?status[]=pending")["subscriptions"], [])
+
+    def test_ids_are_non_blank_strings_of_at_most_255_characters(self):
+        cases = (
+            (7, "invalid_type"), ("   ", "value_is_mandatory"), ("\t\n", "value_is_mandatory"),
+            ("x" * 256, "value_is_too_long"), (" " * 250 + "x" * 6, "value_is_too_long"),
+        )
+        for external_id, code in cases:
+            with self.subTest(external_id=external_id):
+                payload = self.error("POST", "/customers",
+                                     {"customer": {"external_id": external_id}})
+                self.assertEqual(payload["error_details"], {"external_id": [code]})
+        self.assertEqual(self.customer("x" * 255)["external_id"], "x" * 255)
+        self.assertEqual(self.customer("\u00a0cus\u00a0")["external_id"], "\u00a0cus\u00a0",
+                         "only ASCII blanks are blank, as the spec's pattern says")
+
+    def test_customer_fields_follow_the_spec(self):
+        self.assertEqual(self.customer(country="CA", email=" billing@mapleleaf.example ")
+                         ["country"], "CA")
+        self.assertIsNone(self.customer(country="  ", email="")["country"], "blank clears")
+        payload = self.error("POST", "/customers", {"customer": {
+            "external_id": "cus_1", "country": "ca", "email": "billing @mapleleaf.example",
+            "name": {"first": "Maple"}}})
+        self.assertEqual(payload["error_details"], {
+            "country": ["country_must_be_iso2"], "email": ["invalid_email_format"],
+            "name": ["invalid_type"]})
+
+    def test_an_empty_batch_and_a_document_in_properties_are_refused(self):
+        self.customer()
+        self.subscribe(subscription_at="2026-11-01")
+        self.assertEqual(self.error("POST", "/events/batch", {"events": []})["error_details"],
+                         {"events": ["no_events"]})
+        payload = self.error("POST", "/events", {"event": self.event(
+            "nested", 1, properties={"value": 1, "meta": {"region": "ca-central"}})})
+        self.assertEqual(payload["error_details"], {"properties": ["invalid_format"]})
+
+    def test_instants_are_dates_or_rfc3339_from_1970_to_2099(self):
+        self.customer()
+        self.subscribe(subscription_at="2026-11-01")
+        with freeze_time("2026-11-20 15:00:00"):
+            for timestamp in ("2100-01-01", "2026-02-29", "2026-11-10T10:00", "2026-W46-2"):
+                with self.subTest(timestamp=timestamp):
+                    payload = self.error("POST", "/events", {"event": self.event(
+                        "t", 1, timestamp=timestamp)})
+                    self.assertEqual(payload["error_details"], {"timestamp": ["invalid_format"]})
+            far = self.error("POST", "/events", {"event": self.event("far", 1, timestamp=1e20)})
+            self.assertEqual(far["error_details"], {"timestamp": ["timestamp_in_the_future"]})
+            stored = self.ok("POST", "/events", {"event": self.event(
+                "z", 1, timestamp="2026-11-10t05:00:00-05:00")})["event"]
+            self.assertEqual(stored["timestamp"], "2026-11-10T10:00:00.000Z")
+            refused = self.error("PUT", "/subscriptions/sub_1",
+                                 {"subscription": {"ending_at": "2026-10-31"}})
+            self.assertEqual(refused["error_details"], {"ending_at": ["invalid_date"]})
+            self.assertEqual(self.error("POST", "/subscriptions", {"subscription": {
+                "external_customer_id": "cus_1", "plan_code": "pro", "external_id": "s2",
+                "subscription_at": "1969-12-31"}})["error_details"],
+                {"subscription_at": ["invalid_date"]})

@@ -29,14 +29,16 @@ def test_json_bodies_and_root_keys():
 
 
 @pytest.mark.parametrize(("args", "expected"), [
-    ({}, (1, 100)), ({"page": "3", "per_page": "20"}, (3, 20)), ({"per_page": "500"}, (1, 100)),
+    ({}, (1, 100)), ({"page": "3", "per_page": "20"}, (3, 20)), ({"per_page": "100"}, (1, 100)),
+    ({"page": "1000000"}, (1000000, 100)),
 ])
 def test_pagination(args, expected):
     assert api_input.pagination(args) == expected
 
 
 @pytest.mark.parametrize("args", [{"page": "0"}, {"page": "x"}, {"per_page": "-1"},
-                                  {"page": str(10 ** 7)}])
+                                  {"page": str(10 ** 7)}, {"per_page": "101"}, {"page": ""},
+                                  {"page": " 3"}, {"page": "+3"}, {"page": "\u0663"}])
 def test_bad_pages_are_400(args):
     with pytest.raises(api_input.BadRequest):
         api_input.pagination(args)
