@@ -25,6 +25,7 @@
         "security/fusion_billing_groups.xml",
         "security/ir.model.access.csv",
         "security/fusion_billing_rules.xml",
+        "data/fusion_billing_api_resource_data.xml",
         "data/fusion_billing_cron.xml",
         "views/fusion_billing_service_views.xml",
         "views/fusion_billing_service_webhook_views.xml",
@@ -41,6 +42,7 @@
         "wizard/fusion_billing_key_wizard_views.xml",
         "views/fusion_billing_import_run_views.xml",
         "wizard/fusion_billing_import_wizard_views.xml",
+        "views/fusion_billing_api_log_views.xml",
         "views/fusion_billing_menus.xml",
     ],
     "demo": [

@@ -9,6 +9,7 @@ checked, a body is read (1 MiB at most), an engine error becomes Lago's body (40
 
 import functools
 import logging
+import time
 
 import psycopg2.errors
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -16,7 +17,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from odoo import SUPERUSER_ID
 from odoo.http import request
 
-from ..engine import api_input, keys, wire
+from ..engine import api_input, api_log, keys, scopes, wire
 from ..engine.errors import NotFound, ValidationFailure
 
 _logger = logging.getLogger(__name__)
@@ -105,7 +106,8 @@ def validation_error(details):
 
 
 def authenticate():
-    """Return the service whose key is in the ``Authorization`` header, or ``None``.
+    """Return what the key in the ``Authorization`` header lets the caller do (a
+    ``Grant``, with its service's id), or ``None``.
 
     On success the request environment becomes that service's: superuser rights limited
     to the service's company. Every handler then scopes its queries to the service.
@@ -114,55 +116,81 @@ def authenticate():
     if not token:
         return None
     env = request.env(user=SUPERUSER_ID)
-    service = env["fusion.billing.service.key"]._authenticate(token)
-    if not service:
+    grant = env["fusion.billing.service.key"]._authenticate_grant(token)
+    if not grant:
         _logger.warning(
             "Billing API: rejected key %s… from %s on %s",
             token[:len(keys.KEY_PREFIX) + 4], request.httprequest.remote_addr,
             request.httprequest.path,
         )
         return None
+    company_id = env["fusion.billing.service"].browse(grant.service_id).company_id.id
     request.update_env(user=SUPERUSER_ID, context=dict(
-        request.env.context, allowed_company_ids=service.company_id.ids,
+        request.env.context, allowed_company_ids=[company_id],
     ))
-    return request.env["fusion.billing.service"].browse(service.id)
+    return grant
 
 
 def api_endpoint(func):
-    """Decorate a controller method: authenticate, then call ``func(self, service, **kw)``.
+    """Decorate a controller method: authenticate, check the key's scope, then call
+    ``func(self, service, **kw)``, and log the call in the service's API log.
 
-    A missing or bad key answers 401; engine errors answer Lago's 400/404/413/422; any
-    other exception answers 500 with Lago's body, its traceback in the server log only.
-    Concurrency errors are re-raised, so Odoo retries the whole request.
+    A missing or bad key answers 401; a call outside the key's scope 403 (Lago's
+    ``<read|write>_action_not_allowed_for_<resource>``); engine errors answer Lago's
+    400/404/413/422; any other exception answers 500 with Lago's body, its traceback in
+    the server log only. Concurrency errors are re-raised, so Odoo retries the whole
+    request (and the retry is what the log keeps).
     """
 
     @functools.wraps(func)
     def wrapper(self, *args, **kwargs):
-        if request.httprequest.method == "OPTIONS":
+        httprequest = request.httprequest
+        if httprequest.method == "OPTIONS":
             # Odoo adds OPTIONS to every route: answer it here, never with the handler.
-            return options_response(allowed_methods(request.httprequest.path))
+            return options_response(allowed_methods(httprequest.path))
+        started = time.perf_counter()
+        grant = None
+        route = api_log.route_template(wire.strip_prefix(httprequest.path), kwargs)
         try:
-            service = authenticate()
-            if not service:
+            grant = authenticate()
+            if not grant:
                 return error_response(401, wire.unauthorized())
-            if _has_nul(kwargs.values()) or _has_nul(request.httprequest.args.values()):
+            if _has_nul(kwargs.values()) or _has_nul(httprequest.args.values()):
                 raise api_input.BadRequest("the URL holds a NUL character")
-            return func(self, service, *args, **kwargs)
+            refusal = scopes.refusal(grant.access, grant.resources, httprequest.method, route)
+            if refusal:
+                response = error_response(403, wire.forbidden(refusal))
+            else:
+                service = request.env["fusion.billing.service"].browse(grant.service_id)
+                response = func(self, service, *args, **kwargs)
         except api_input.BadRequest as error:
-            return _rolled_back(400, wire.bad_request(str(error)))
+            response = _rolled_back(400, wire.bad_request(str(error)))
         except ValidationFailure as failure:
-            return _rolled_back(422, wire.validation_errors(failure.details))
+            response = _rolled_back(422, wire.validation_errors(failure.details))
         except NotFound as missing:
-            return _rolled_back(404, wire.not_found(missing.resource))
+            response = _rolled_back(404, wire.not_found(missing.resource))
         except (PayloadTooLarge, RequestEntityTooLarge):
-            return _rolled_back(413, wire.payload_too_large(api_input.MAX_BODY))
+            response = _rolled_back(413, wire.payload_too_large(api_input.MAX_BODY))
         except Exception as error:
             if _is_concurrency_error(error):
                 raise
-            _logger.exception("Billing API: unexpected error on %s", request.httprequest.path)
-            return _rolled_back(500, wire.internal_error())
+            _logger.exception("Billing API: unexpected error on %s", httprequest.path)
+            response = _rolled_back(500, wire.internal_error())
+        if grant and grant.log_days:
+            _log_call(grant, route, response, started)
+        return response
 
     return wrapper
+
+
+def _log_call(grant, route, response, started):
+    """One row of the service's API log, after the answer is built (never its body)."""
+    status = response.status_code
+    request.env["fusion.billing.api.log"]._fc_write(
+        grant.service_id, request.httprequest.method, api_log.unrouted(route), status,
+        round((time.perf_counter() - started) * 1000, 1), grant.index,
+        api_log.error_code(status, response.get_data()) if status >= 400 else None,
+    )
 
 
 def _has_nul(values):

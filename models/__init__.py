@@ -10,6 +10,8 @@ from . import (
     fusion_billing_account_link,
     fusion_billing_account_link_api,
     fusion_billing_account_link_import,
+    fusion_billing_api_log,
+    fusion_billing_api_resource,
     fusion_billing_charge,
     fusion_billing_import_run,
     fusion_billing_import_run_apply,

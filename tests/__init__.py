@@ -11,6 +11,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_api_auth,
         test_api_clients,
         test_api_contract,
+        test_api_scopes,
         test_backend,
         test_backend_tour,
         test_billing_user_tour,
