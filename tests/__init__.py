@@ -18,6 +18,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_catalogue,
         test_constraints,
         test_import_findings,
+        test_import_fixes,
         test_import_wizard,
         test_neutralize,
         test_security,

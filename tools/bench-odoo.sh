@@ -20,8 +20,9 @@ args=(--database fcb_bench --db_host 127.0.0.1 --db_port "$pg_port" --db_user od
 "$odoo_bin" "${args[@]}" --init fusion_centralize_billing --stop-after-init \
     --http-interface 127.0.0.1 --http-port "$(free_port)" --max-cron-threads 0 --workers 0
 if [ "${1:-}" = api ]; then
-    key=$("$odoo_bin" shell "${args[@]}" --no-http < "$repo/bench/api_setup.py" 2>&1 \
-        | sed -n 's/^KEY=//p')
+    setup=$("$odoo_bin" shell "${args[@]}" --no-http < "$repo/bench/api_setup.py" 2>&1)
+    key=$(echo "$setup" | sed -n 's/^KEY=//p')
+    service_id=$(echo "$setup" | sed -n 's/^SERVICE=//p')
     [ -n "$key" ] || { echo "bench: the API setup printed no key (see $work/odoo.log)"; exit 1; }
     port=$(free_port)
     # --database without --db-filter: Odoo then serves that database without listing
@@ -35,7 +36,8 @@ if [ "${1:-}" = api ]; then
         sleep 1
     done
     echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; one Odoo worker"
-    "$repo/.venv/bin/python" "$repo/bench/api.py" "http://127.0.0.1:$port/api/billing/v1" "$key"
+    "$repo/.venv/bin/python" "$repo/bench/api.py" "http://127.0.0.1:$port/api/billing/v1" "$key" \
+        fcb_bench "$service_id"
     exit 0
 fi
 [ "$#" -gt 0 ] || set -- bench/ingest.py bench/current_usage.py

@@ -1,14 +1,46 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 import base64
-import hashlib
+import os
+import secrets
 
 from cryptography.fernet import Fernet, InvalidToken
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, config
 
 from . import fusion_billing_import_source as sources
+
+# The key that seals a typed password lives in the server's data directory, never in the
+# database: a copy of the database (a dump, a backup with its filestore) cannot unseal it.
+KEY_FILE = ("fusion_centralize_billing", "import-password.key")
+
+
+def _sealing_key():
+    """The server's sealing key, made on first use (every worker of the server, and every
+    server sharing its data directory, reads the same one).
+
+    :rtype: bytes
+    """
+    folder = os.path.join(config["data_dir"], KEY_FILE[0])
+    path = os.path.join(folder, KEY_FILE[1])
+    try:
+        with open(path, "rb") as file:
+            return file.read().strip()
+    except FileNotFoundError:
+        pass
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    key = base64.urlsafe_b64encode(secrets.token_bytes(32))
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker made it first: its key is the key
+        with open(path, "rb") as file:
+            return file.read().strip()
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(key)
+    return key
 
 
 class FusionBillingImportWizard(models.TransientModel):
@@ -19,8 +51,9 @@ class FusionBillingImportWizard(models.TransientModel):
     row, and writes nothing; every run is kept as a ``fusion.billing.import.run``.
 
     The database password is never stored in clear: the form's password field is not
-    stored, and what it receives is kept encrypted with a key derived from the
-    database's secret until the run, then erased.
+    stored, and what it receives is kept sealed (Fernet) with a key of the server's data
+    directory, not of the database, until the run has read the source; then it is erased,
+    whatever the outcome (in a transaction of its own, which a failed run cannot undo).
     """
 
     _name = "fusion.billing.import.wizard"
@@ -66,9 +99,7 @@ class FusionBillingImportWizard(models.TransientModel):
             wizard.sudo().source_password_sealed = sealed or False
 
     def _fernet(self):
-        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-        digest = hashlib.sha256(f"fusion_billing_import:{secret}".encode()).digest()
-        return Fernet(base64.urlsafe_b64encode(digest))
+        return Fernet(_sealing_key())
 
     def _source_password(self):
         self.ensure_one()
@@ -91,7 +122,10 @@ class FusionBillingImportWizard(models.TransientModel):
         """Read the source, judge and import every row (or only judge, in a dry run), and
         open the run's record."""
         self.ensure_one()
-        source, label = self._read_source()
+        try:
+            source, label = self._read_source()
+        finally:
+            self._erase_password()
         # Billing Administrators (the only ones with access to this wizard) import
         # partners, subscriptions and payment tokens they could not create one by one;
         # the run records who they are.
@@ -99,7 +133,6 @@ class FusionBillingImportWizard(models.TransientModel):
             self.service_id.sudo(), source, dry_run=self.dry_run, source_type=self.source_type,
             source_label=label, user=self.env.user,
         ).sudo(False)
-        self.sudo().source_password_sealed = False
         return {
             "type": "ir.actions.act_window",
             "res_model": run._name,
@@ -107,6 +140,28 @@ class FusionBillingImportWizard(models.TransientModel):
             "view_mode": "form",
             "target": "current",
         }
+
+    def _erase_password(self):
+        """Erase the sealed password now, in a transaction of its own: committed even
+        when the run then fails and its own transaction is rolled back.
+
+        When this transaction wrote the wizard itself (a script that fills the wizard and
+        runs it at once), its row is locked until the end: it is erased here instead.
+        """
+        self.ensure_one()
+        with self.env.registry.cursor() as cr:
+            try:
+                cr.execute(SQL(
+                    "SELECT id FROM fusion_billing_import_wizard WHERE id = %s"
+                    " FOR UPDATE NOWAIT", self.id), log_exceptions=False)
+            except pg_errors.LockNotAvailable:
+                cr.rollback()
+                self.sudo().source_password_sealed = False
+                return
+            cr.execute(SQL(
+                "UPDATE fusion_billing_import_wizard SET source_password_sealed = NULL"
+                " WHERE id = %s", self.id))
+        self.invalidate_recordset(["source_password_sealed"])
 
     def _read_source(self):
         self.ensure_one()
