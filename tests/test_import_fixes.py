@@ -6,6 +6,7 @@ dry run that numbers nothing, and a password that never outlives its run."""
 
 import logging
 import os
+import tempfile
 
 from psycopg2 import IntegrityError
 
@@ -13,7 +14,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import config, mute_logger
 
-from ..wizard.fusion_billing_import_wizard import KEY_FILE
+from ..wizard.fusion_billing_import_wizard import KEY_FILE, _new_sealing_key
 from .import_common import APPLY_LOGGER, CUSTOMERS, PLANS, SUBSCRIPTIONS, ImportCommon
 
 
@@ -198,3 +199,13 @@ class TestImportFixes(ImportCommon):
         # Another database secret changes nothing: the key is not derived from it.
         self.env["ir.config_parameter"].sudo().set_param("database.secret", "rotated")
         self.assertEqual(wizard._source_password(), config["db_password"])
+
+    def test_a_new_sealing_key_is_made_once_whole_and_private(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, *KEY_FILE)
+            first = _new_sealing_key(path)
+            self.assertEqual(len(first), 44)  # Fernet: base64 of 32 bytes
+            self.assertEqual(_new_sealing_key(path), first, "a second worker reads the first")
+            self.assertEqual(os.listdir(os.path.dirname(path)), [KEY_FILE[1]],
+                             "nothing left aside")
+            self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)

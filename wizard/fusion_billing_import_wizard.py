@@ -24,22 +24,31 @@ def _sealing_key():
 
     :rtype: bytes
     """
-    folder = os.path.join(config["data_dir"], KEY_FILE[0])
-    path = os.path.join(folder, KEY_FILE[1])
+    path = os.path.join(config["data_dir"], *KEY_FILE)
     try:
         with open(path, "rb") as file:
             return file.read().strip()
     except FileNotFoundError:
-        pass
-    os.makedirs(folder, mode=0o700, exist_ok=True)
+        return _new_sealing_key(path)
+
+
+def _new_sealing_key(path):
+    """Write a new key at ``path`` (readable by the server's user only), whole or not at
+    all (written aside, then linked in place), unless another worker just did: then its
+    key is the key."""
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
     key = base64.urlsafe_b64encode(secrets.token_bytes(32))
+    aside = f"{path}.{secrets.token_hex(8)}"
+    descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another worker made it first: its key is the key
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(key)
+        os.link(aside, path)
+    except FileExistsError:
         with open(path, "rb") as file:
             return file.read().strip()
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(key)
+    finally:
+        os.unlink(aside)
     return key
 
 
