@@ -3,8 +3,9 @@
 """Shared plumbing of the billing API: routes, authentication, bodies, errors.
 
 Every route goes through :func:`api_endpoint`, so there is one place where a key is
-checked, a body is read (1 MiB at most), an engine error becomes Lago's body (400, 404,
-413, 422), and an unexpected exception becomes a bare 500 (logged here, never sent).
+checked (and its scope: 403), a body is read (1 MiB at most), an engine error becomes
+Lago's body (400, 404, 413, 422), an unexpected exception becomes a bare 500 (logged
+here, never sent), and the call is written to the service's API log.
 """
 
 import functools
