@@ -190,7 +190,7 @@ def subscription_statuses(args):
     :raise BadRequest: on a status Lago does not have
     """
     status = args.get("status")
-    if status in (None, ""):
+    if status is None:
         return LIVE_STATUSES
     if status not in SUBSCRIPTION_STATUSES:
         raise BadRequest(f"status must be one of {', '.join(SUBSCRIPTION_STATUSES)}")

@@ -165,8 +165,9 @@ def test_a_terminated_subscription_says_so_at_once(start, terminated_on, status)
 def test_a_subscription_look_up_reads_the_live_one_unless_told():
     assert api_input.subscription_statuses({}) == ("active", "pending")
     assert api_input.subscription_statuses({"status": "terminated"}) == ("terminated",)
-    with pytest.raises(api_input.BadRequest):
-        api_input.subscription_statuses({"status": "gone"})
+    for bad in ("gone", "", "Active"):
+        with pytest.raises(api_input.BadRequest):
+            api_input.subscription_statuses({"status": bad})
 
 
 def test_lago_filters_map_back_to_odoo_values():
