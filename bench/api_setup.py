@@ -3,7 +3,8 @@
 """Data for bench/api.py, run in ``odoo shell`` by ``tools/bench-odoo.sh api``: a live
 service with a key, a plan with a graduated charge, FCB_BENCH_SUBS (default 10,000)
 subscriptions and FCB_BENCH_ROWS (default 1,000,000) usage rows over their open period.
-Prints ``KEY=<key>`` for the client."""
+Prints ``KEY=<key>`` and ``SERVICE=<id>`` for the client (which switches the service's
+API log off and on through XML-RPC)."""
 # ruff: noqa: F821  (``env`` is given by odoo shell)
 
 import os
@@ -59,4 +60,5 @@ env.cr.execute(
 env.cr.execute("ANALYZE fusion_billing_usage")
 env.cr.commit()
 print(f"KEY={service._generate_key('bench')}")
+print(f"SERVICE={service.id}")
 env.cr.commit()

@@ -3,20 +3,22 @@
 """Shared plumbing of the billing API: routes, authentication, bodies, errors.
 
 Every route goes through :func:`api_endpoint`, so there is one place where a key is
-checked, a body is read (1 MiB at most), an engine error becomes Lago's body (400, 404,
-413, 422), and an unexpected exception becomes a bare 500 (logged here, never sent).
+checked (and its scope: 403), a body is read (1 MiB at most), an engine error becomes
+Lago's body (400, 404, 413, 422), an unexpected exception becomes a bare 500 (logged
+here, never sent), and the call is written to the service's API log.
 """
 
 import functools
 import logging
+import time
 
 import psycopg2.errors
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from odoo import SUPERUSER_ID
 from odoo.http import request
 
-from ..engine import api_input, keys, wire
+from ..engine import api_input, api_log, keys, scopes, wire
 from ..engine.errors import NotFound, ValidationFailure
 
 _logger = logging.getLogger(__name__)
@@ -35,6 +37,37 @@ API_ROUTE = {
 def api_paths(path):
     """The route under every API prefix: ``/customers`` -> both ``.../v1/customers``."""
     return [f"{prefix}{path}" for prefix in wire.API_PREFIXES]
+
+
+# Methods a resource of the API may have; OPTIONS and HEAD are answered by the framework.
+RESOURCE_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
+
+
+def allowed_methods(path):
+    """The methods the API serves on ``path`` (its own routes, not the catch-all), in
+    the order of :data:`RESOURCE_METHODS`; empty when no route has that path.
+
+    A path that is a resource of its own (``/events/batch``) has the methods of that
+    resource only, not those of a route it also fits (``/events/<transaction_id>``)."""
+    path = wire.normalise_path(path)
+    adapter = request.env["ir.http"].routing_map().bind_to_environ(request.httprequest.environ)
+    matched = []
+    for method in RESOURCE_METHODS:
+        try:
+            rule, _args = adapter.match(path_info=path, method=method, return_rule=True)
+        except HTTPException:
+            continue
+        if "<path:" not in rule.rule and rule.rule not in wire.API_PREFIXES:
+            matched.append((method, rule))
+    if any(not rule.arguments for _method, rule in matched):
+        matched = [(method, rule) for method, rule in matched if not rule.arguments]
+    return [method for method, _rule in matched]
+
+
+def options_response(allowed):
+    """``OPTIONS``: no body, the methods of the resource in ``Allow`` (no key needed:
+    it tells nothing the published spec does not)."""
+    return request.make_response(b"", headers=[("Allow", ", ".join(allowed))], status=204)
 
 
 def json_response(body, status=200):
@@ -74,7 +107,8 @@ def validation_error(details):
 
 
 def authenticate():
-    """Return the service whose key is in the ``Authorization`` header, or ``None``.
+    """Return what the key in the ``Authorization`` header lets the caller do (a
+    ``Grant``, with its service's id), or ``None``.
 
     On success the request environment becomes that service's: superuser rights limited
     to the service's company. Every handler then scopes its queries to the service.
@@ -83,52 +117,81 @@ def authenticate():
     if not token:
         return None
     env = request.env(user=SUPERUSER_ID)
-    service = env["fusion.billing.service.key"]._authenticate(token)
-    if not service:
+    grant = env["fusion.billing.service.key"]._authenticate_grant(token)
+    if not grant:
         _logger.warning(
             "Billing API: rejected key %s… from %s on %s",
             token[:len(keys.KEY_PREFIX) + 4], request.httprequest.remote_addr,
             request.httprequest.path,
         )
         return None
+    company_id = env["fusion.billing.service"].browse(grant.service_id).company_id.id
     request.update_env(user=SUPERUSER_ID, context=dict(
-        request.env.context, allowed_company_ids=service.company_id.ids,
+        request.env.context, allowed_company_ids=[company_id],
     ))
-    return request.env["fusion.billing.service"].browse(service.id)
+    return grant
 
 
 def api_endpoint(func):
-    """Decorate a controller method: authenticate, then call ``func(self, service, **kw)``.
+    """Decorate a controller method: authenticate, check the key's scope, then call
+    ``func(self, service, **kw)``, and log the call in the service's API log.
 
-    A missing or bad key answers 401; engine errors answer Lago's 400/404/413/422; any
-    other exception answers 500 with Lago's body, its traceback in the server log only.
-    Concurrency errors are re-raised, so Odoo retries the whole request.
+    A missing or bad key answers 401; a call outside the key's scope 403 (Lago's
+    ``<read|write>_action_not_allowed_for_<resource>``); engine errors answer Lago's
+    400/404/413/422; any other exception answers 500 with Lago's body, its traceback in
+    the server log only. Concurrency errors are re-raised, so Odoo retries the whole
+    request (and the retry is what the log keeps).
     """
 
     @functools.wraps(func)
     def wrapper(self, *args, **kwargs):
+        httprequest = request.httprequest
+        if httprequest.method == "OPTIONS":
+            # Odoo adds OPTIONS to every route: answer it here, never with the handler.
+            return options_response(allowed_methods(httprequest.path))
+        started = time.perf_counter()
+        grant = None
+        route = api_log.route_template(wire.strip_prefix(httprequest.path), kwargs)
         try:
-            service = authenticate()
-            if not service:
+            grant = authenticate()
+            if not grant:
                 return error_response(401, wire.unauthorized())
-            if _has_nul(kwargs.values()) or _has_nul(request.httprequest.args.values()):
+            if _has_nul(kwargs.values()) or _has_nul(httprequest.args.values()):
                 raise api_input.BadRequest("the URL holds a NUL character")
-            return func(self, service, *args, **kwargs)
+            refusal = scopes.refusal(grant.access, grant.resources, httprequest.method, route)
+            if refusal:
+                response = error_response(403, wire.forbidden(refusal))
+            else:
+                service = request.env["fusion.billing.service"].browse(grant.service_id)
+                response = func(self, service, *args, **kwargs)
         except api_input.BadRequest as error:
-            return _rolled_back(400, wire.bad_request(str(error)))
+            response = _rolled_back(400, wire.bad_request(str(error)))
         except ValidationFailure as failure:
-            return _rolled_back(422, wire.validation_errors(failure.details))
+            response = _rolled_back(422, wire.validation_errors(failure.details))
         except NotFound as missing:
-            return _rolled_back(404, wire.not_found(missing.resource))
+            response = _rolled_back(404, wire.not_found(missing.resource))
         except (PayloadTooLarge, RequestEntityTooLarge):
-            return _rolled_back(413, wire.payload_too_large(api_input.MAX_BODY))
+            response = _rolled_back(413, wire.payload_too_large(api_input.MAX_BODY))
         except Exception as error:
             if _is_concurrency_error(error):
                 raise
-            _logger.exception("Billing API: unexpected error on %s", request.httprequest.path)
-            return _rolled_back(500, wire.internal_error())
+            _logger.exception("Billing API: unexpected error on %s", httprequest.path)
+            response = _rolled_back(500, wire.internal_error())
+        if grant and grant.log_days:
+            _log_call(grant, route, response, started)
+        return response
 
     return wrapper
+
+
+def _log_call(grant, route, response, started):
+    """One row of the service's API log, after the answer is built (never its body)."""
+    status = response.status_code
+    request.env["fusion.billing.api.log"]._fc_write(
+        grant.service_id, request.httprequest.method, api_log.unrouted(route), status,
+        round((time.perf_counter() - started) * 1000, 1), grant.index,
+        api_log.error_code(status, response.get_data()) if status >= 400 else None,
+    )
 
 
 def _has_nul(values):

@@ -33,12 +33,14 @@ class BillingInvoicesController(http.Controller):
         if args.get("external_customer_id"):
             domain.append(("x_fc_subscription_id.x_fc_account_link_id.external_id", "=",
                            args["external_customer_id"]))
-        if args.get("status"):
+        status = api_input.enum_filter(args, "status", serializers.INVOICE_STATUSES)
+        if status:
             domain.append(("state", "in", serializers.odoo_values(
-                serializers.INVOICE_STATUS, args["status"])))
-        if args.get("payment_status"):
-            domain += request.env["account.move"]._fc_payment_status_domain(
-                args["payment_status"])
+                serializers.INVOICE_STATUS, status)))
+        payment_status = api_input.enum_filter(args, "payment_status",
+                                               serializers.PAYMENT_STATUSES)
+        if payment_status:
+            domain += request.env["account.move"]._fc_payment_status_domain(payment_status)
         dates = api_input.date_filters(args, ("issuing_date_from", "issuing_date_to"))
         if dates["issuing_date_from"]:
             domain.append(("invoice_date", ">=", dates["issuing_date_from"]))

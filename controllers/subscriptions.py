@@ -25,25 +25,31 @@ class BillingSubscriptionsController(http.Controller):
         order = self._orders()._fc_api_subscribe(service, values, today)
         return json_response(self._body(order, service))
 
+    def _find(self, service, external_id):
+        """The subscription the path and the ``status`` query parameter name."""
+        statuses = api_input.subscription_statuses(request.httprequest.args)
+        return self._orders()._fc_api_find(service, external_id, statuses)
+
     @http.route(api_paths("/subscriptions/<string:external_id>"), methods=["PUT"], **API_ROUTE)
     @api_endpoint
     def update(self, service, external_id, **_kwargs):
-        order = self._orders()._fc_api_find(service, external_id)
+        order = self._find(service, external_id)
         order._fc_api_update(api_input.subscription_update_input(read_body("subscription")))
         return json_response(self._body(order, service))
 
     @http.route(api_paths("/subscriptions/<string:external_id>"), methods=["GET"], **API_ROUTE)
     @api_endpoint
     def show(self, service, external_id, **_kwargs):
-        return json_response(self._body(self._orders()._fc_api_find(service, external_id),
-                                        service))
+        return json_response(self._body(self._find(service, external_id), service))
 
     @http.route(api_paths("/subscriptions/<string:external_id>"), methods=["DELETE"],
                 **API_ROUTE)
     @api_endpoint
     def terminate(self, service, external_id, **_kwargs):
-        order = self._orders()._fc_api_find(service, external_id)
-        order._fc_api_terminate(order._fc_today())
+        """Terminate at once (Lago): the answer says ``terminated`` with
+        ``terminated_at``; the subscription is then read with ``?status=terminated``."""
+        order = self._find(service, external_id)
+        order._fc_api_terminate()
         return json_response(self._body(order, service))
 
     @http.route(api_paths("/subscriptions"), methods=["GET"], **API_ROUTE)
@@ -57,8 +63,9 @@ class BillingSubscriptionsController(http.Controller):
                            args["external_customer_id"]))
         if args.get("plan_code"):
             domain.append(("x_fc_plan_id.x_fc_plan_code", "=", args["plan_code"]))
-        asked = args.getlist("status[]") or args.getlist("status")
-        statuses = set(asked) & set(serializers.SUBSCRIPTION_STATUSES)
+        statuses = set(
+            api_input.enum_filter(args, "status[]", serializers.SUBSCRIPTION_STATUSES, True)
+            or api_input.enum_filter(args, "status", serializers.SUBSCRIPTION_STATUSES, True))
         orders = self._orders().search(domain, order="id")
         today = self._orders().browse()._fc_today_for(service)
         if statuses:

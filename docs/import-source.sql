@@ -19,9 +19,11 @@ CREATE TABLE customers (
 );
 
 -- The app's prices. Odoo owns the catalogue: plans are not written by the import, they
--- are read for the price of each subscription's cycle. A subscription maps to the
--- service's Odoo plan whose plan code is `code` and whose billing period is its cycle
--- (1 month for monthly, 1 year for yearly).
+-- are read for the price of each subscription's cycle (each plan row ends `read`). A
+-- subscription maps to the service's Odoo plan whose App Plan Code (or, when it has
+-- none, its plan code) is `code` and whose billing period is its cycle (1 month for
+-- monthly, 1 year for yearly): one `code` sold monthly and yearly is two Odoo plans with
+-- the same App Plan Code, e.g. plan codes pro_monthly and pro_yearly, app code pro.
 -- NULL is not zero: a NULL price means the plan has no price for that cycle, and a
 -- subscription on it fails; 0.00 is a free plan.
 CREATE TABLE plans (
@@ -32,7 +34,8 @@ CREATE TABLE plans (
 
 -- A subscription: created once in Odoo (partner, plan and the plan line at the cycle's
 -- price, shadow-safe); a re-run rewrites only its app fields (x_fc_*: status, current
--- period, Stripe ids and card).
+-- period, Stripe ids and card), and says on the row what else changed and is not applied
+-- (customer, plan, price; a customer's email on the customer's row).
 CREATE TABLE subscriptions (
     id                        text PRIMARY KEY,  -- the app's subscription id (external id)
     customer_id               text NOT NULL,     -- customers.id

@@ -9,11 +9,14 @@ every field of their models, most of them ``null``.
 """
 
 import json
+import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 
-from .checks import Problems, text_field
+from .checks import Problems, parse_iso_date, text_field
+from .countries import COUNTRY_CODES
 from .errors import EngineError
+from .serializers import LIVE_STATUSES, SUBSCRIPTION_STATUSES
 
 MAX_BODY = 1024 * 1024  # 1 MiB
 MAX_PER_PAGE = 100
@@ -57,27 +60,33 @@ def root_list(body, key):
     return value
 
 
+_WHOLE = re.compile(r"[0-9]+\Z")
+# An email as the API checks it: one ``@``, nothing blank or NUL around it; blank clears.
+_EMAIL = re.compile(r"[^\x00 \t\n\r\f\v]*@[^\x00 \t\n\r\f\v]*\Z")
+
+
 def pagination(args):
-    """``page`` and ``per_page`` from the query string (Lago: 1 and 100, at most 100).
+    """``page`` and ``per_page`` from the query string (Lago: 1 and 100; ``per_page`` at
+    most 100, ``page`` at most :data:`MAX_PAGE`), digits only, as the spec says.
 
     :rtype: tuple(int, int)
-    :raise BadRequest: when either is not a positive whole number
+    :raise BadRequest: when either is not a whole number within its bounds
     """
     values = []
-    for name, default in (("page", 1), ("per_page", MAX_PER_PAGE)):
+    for name, default, limit in (("page", 1, MAX_PAGE), ("per_page", MAX_PER_PAGE,
+                                                           MAX_PER_PAGE)):
         raw = args.get(name)
-        if raw in (None, ""):
+        if raw is None:
             values.append(default)
             continue
-        try:
-            number = int(raw)
-        except (TypeError, ValueError):
-            raise BadRequest(f"{name} must be a positive whole number") from None
-        if not 1 <= number <= MAX_PAGE:
-            raise BadRequest(f"{name} must be a whole number from 1 to {MAX_PAGE}")
+        if not _WHOLE.match(raw):
+            raise BadRequest(f"{name} must be a positive whole number")
+        number = int(raw)
+        if not 1 <= number <= limit:
+            raise BadRequest(f"{name} must be a whole number from 1 to {limit}")
         values.append(number)
     page, per_page = values
-    return page, min(per_page, MAX_PER_PAGE)
+    return page, per_page
 
 
 def _text(problems, data, field, *, required=False, limit=TEXT_FIELDS):
@@ -85,21 +94,16 @@ def _text(problems, data, field, *, required=False, limit=TEXT_FIELDS):
 
 
 def _instant(problems, data, field):
-    """An ISO 8601 date or datetime, as the company-independent UTC date it falls on."""
+    """A date or an RFC 3339 date-time, as the company-independent UTC date it falls on
+    (``engine.checks.parse_iso_instant``)."""
     value = data.get(field)
     if value is None:
         return None
-    if not isinstance(value, str):
-        problems.add(field, "invalid_date")
-        return None
     try:
-        stamp = datetime.fromisoformat(value.strip())
+        return parse_iso_date(value)
     except ValueError:
         problems.add(field, "invalid_date")
         return None
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(UTC)
-    return stamp.date()
 
 
 CUSTOMER_TEXT = ("name", "firstname", "lastname", "legal_name", "phone", "url",
@@ -125,10 +129,10 @@ def customer_input(data, company_currency):
         if data.get(field) is not None:
             clean[field] = _text(problems, data, field)
     email = clean.get("email")
-    if email and ("@" not in email or any(ch.isspace() for ch in email)):
+    if email and not _EMAIL.match(email):
         problems.add("email", "invalid_email_format")
     country = clean.get("country")
-    if country and (len(country) != 2 or not country.isalpha()):
+    if country and country not in COUNTRY_CODES:
         problems.add("country", "country_must_be_iso2")
     currency = clean.get("currency")
     if currency and currency.upper() != company_currency:
@@ -177,16 +181,52 @@ def subscription_update_input(data):
     return clean
 
 
+def subscription_statuses(args):
+    """The statuses a subscription look-up (``GET/PUT/DELETE /subscriptions/{id}``) may
+    find, from its ``status`` query parameter: that one, or Lago's default (the live
+    subscription: a terminated one answers 404 unless asked for).
+
+    :rtype: tuple
+    :raise BadRequest: on a status Lago does not have
+    """
+    status = args.get("status")
+    if status is None:
+        return LIVE_STATUSES
+    if status not in SUBSCRIPTION_STATUSES:
+        raise BadRequest(f"status must be one of {', '.join(SUBSCRIPTION_STATUSES)}")
+    return (status,)
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
 def date_filters(args, names):
     """Date query parameters (``YYYY-MM-DD``). :raise BadRequest: on a malformed one"""
     found = {}
     for name in names:
         raw = args.get(name)
-        if not raw:
+        if raw is None:
             found[name] = None
             continue
         try:
+            if not _DATE.match(raw):
+                raise ValueError(raw)
             found[name] = date.fromisoformat(raw)
         except ValueError:
             raise BadRequest(f"{name} must be a date (YYYY-MM-DD)") from None
     return found
+
+
+def enum_filter(args, name, allowed, many=False):
+    """A query parameter that names one of ``allowed`` (several with ``many``, as
+    ``name[]=a&name[]=b``): ``None`` (or an empty tuple) when absent.
+
+    :raise BadRequest: on a value not allowed, as the spec's enum says
+    """
+    values = args.getlist(name) if many else ([args[name]] if name in args else [])
+    unknown = [value for value in values if value not in allowed]
+    if unknown:
+        raise BadRequest(f"{name} must be one of {', '.join(allowed)}")
+    if many:
+        return tuple(values)
+    return values[0] if values else None

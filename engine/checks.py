@@ -8,10 +8,34 @@ end, the shape of Lago's ``error_details``. The field parsers below return ``Non
 recording a problem, so a validator can go on checking the other fields.
 """
 
+import re
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 
 from .errors import ValidationFailure
 from .money import ZERO, to_decimal
+
+# What counts as blank around a text. ASCII only, so the API's published patterns
+# (docs/openapi.yaml) mean the same in every regex dialect (Python's ``\s`` and
+# ``str.strip`` also take ``\x1c``-``\x1f``; ECMAScript's do not).
+BLANKS = " \t\n\r\f\v"
+# A date or an RFC 3339 date-time (seconds required, fraction optional; without an offset
+# the time is UTC) from 1970 to 2099, every day of it a real one (29 February in leap
+# years only): the API's dates and instants, as docs/openapi.yaml states them. Nothing
+# else of ISO 8601 (week dates, basic format, ...); nothing a billing period can overflow.
+_YEAR = "(19[7-9][0-9]|20[0-9][0-9])"
+_MONTH_DAY = ("((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+              "|02-(0[1-9]|1[0-9]|2[0-8]))")
+_LEAP_DAY = "(19(7[26]|8[048]|9[26])|20([02468][048]|[13579][26]))-02-29"
+_TIME = ("[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]+)?"
+         "([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?")
+INSTANT_PATTERN = f"^({_YEAR}-{_MONTH_DAY}|{_LEAP_DAY})({_TIME})?$"
+_INSTANT = re.compile(INSTANT_PATTERN, re.ASCII)
+_PARTS = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:.(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))?)?\Z",
+    re.ASCII,
+)
 
 
 class Problems:
@@ -73,32 +97,59 @@ def decimal_field(problems, value, path, code, *, required=True, minimum=ZERO):
 
 def text_field(problems, value, path, *, required=True, limit=255, type_code="invalid_type",
                strip=True):
-    """Parse a short text (an id, a code, a name): a string or a whole number.
+    """Parse a short text (an id, a code, a name): a JSON string.
 
     :param Problems problems: where a problem is recorded
     :param value: raw value (``None`` or blank means absent)
     :param str path: field path for the error
     :param bool required: whether absence is a problem (``value_is_mandatory``)
-    :param int limit: longest accepted length (``value_is_too_long``)
+    :param int limit: longest accepted length, blanks included (``value_is_too_long``)
     :param str type_code: code for a value of another type
-    :param bool strip: whether surrounding blanks are removed
+    :param bool strip: whether surrounding blanks (:data:`BLANKS`) are removed
     :return: the text, or ``None`` if absent or invalid
     """
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and not value.strip(BLANKS)):
         if required:
             problems.add(path, "value_is_mandatory")
         return None
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
+    if not isinstance(value, str):
         problems.add(path, type_code)
         return None
-    text = str(value).strip() if strip else str(value)
-    if "\x00" in text:  # PostgreSQL stores no NUL character
+    if "\x00" in value:  # PostgreSQL stores no NUL character
         problems.add(path, "invalid_format")
         return None
-    if len(text) > limit:
+    if len(value) > limit:
         problems.add(path, "value_is_too_long")
         return None
-    return text
+    return value.strip(BLANKS) if strip else value
+
+
+def parse_iso_instant(text):
+    """An instant written as a date (``2026-11-24``: its midnight) or an RFC 3339
+    date-time (``2026-11-24T10:00:00Z``, ``...-05:00``; no offset: UTC), from 1970 to
+    2099 (:data:`INSTANT_PATTERN`).
+
+    :rtype: datetime (UTC-aware)
+    :raise ValueError: when the text is neither
+    """
+    if not (isinstance(text, str) and _INSTANT.fullmatch(text)):
+        raise ValueError(f"not a date or an RFC 3339 date-time of 1970 to 2099: {text!r}")
+    year, month, day, hour, minute, second, fraction, sign, off_h, off_m = \
+        _PARTS.match(text).groups()
+    if hour is None:
+        return datetime(int(year), int(month), int(day), tzinfo=UTC)
+    micros = int((fraction or "0")[:6].ljust(6, "0"))
+    stamp = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
+                     micros, tzinfo=UTC)
+    if sign:
+        offset = timedelta(hours=int(off_h), minutes=int(off_m))
+        stamp = stamp - offset if sign == "+" else stamp + offset
+    return stamp
+
+
+def parse_iso_date(text):
+    """The UTC date of :func:`parse_iso_instant` (a date as it is). :raise ValueError:"""
+    return parse_iso_instant(text).date()
 
 
 def integer_field(problems, value, path, code, *, required=True, minimum=0):

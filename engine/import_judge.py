@@ -8,12 +8,15 @@ wizard shows it as is in a dry run and carries it out in a real run (where a row
 fails while being written, e.g. on a Stripe error, becomes ``failed``).
 """
 
+from collections.abc import Mapping
+
 from .import_rows import (
     CREATED,
     CUSTOMERS,
     ENDED_STATUSES,
     FAILED,
     PLANS,
+    READ,
     SKIPPED,
     SUBSCRIPTIONS,
     UPDATED,
@@ -30,15 +33,18 @@ def judge(source, catalogue, existing_customers=(), existing_subscriptions=None)
 
     :param dict source: ``{"customers": [row], "plans": [row], "subscriptions": [row]}``,
         each row a dict of column -> value (``None`` for NULL)
-    :param dict catalogue: ``{(plan code, cycle): has_product}`` for the service's Odoo
-        plans (matched by code and billing period)
-    :param existing_customers: external customer ids the service has already linked
-    :param dict existing_subscriptions: external subscription id -> ``(customer id,
-        plan code, cycle)`` of the subscriptions already imported
+    :param dict catalogue: ``{(app plan code, cycle): has_product}`` for the service's
+        Odoo plans (matched by the code the app knows them by and their billing period)
+    :param existing_customers: external customer id -> the email Odoo holds for it (or
+        ``None``), of the customers the service has already linked (ids alone will do)
+    :param dict existing_subscriptions: external subscription id -> ``(customer id, app
+        plan code, cycle[, price])`` of the subscriptions already imported, ``price`` the
+        recurring price Odoo bills (a ``Decimal``, ``None`` when it has none)
     :return: verdicts in source order: customers, plans, subscriptions
     :rtype: list[Verdict]
     """
-    existing_customers = set(existing_customers)
+    if not isinstance(existing_customers, Mapping):
+        existing_customers = dict.fromkeys(existing_customers)
     existing_subscriptions = existing_subscriptions or {}
     customers = _judge_table(source.get(CUSTOMERS, ()), CUSTOMERS, "id", parse_customer,
                              lambda c: _customer_outcome(c, existing_customers))
@@ -86,10 +92,15 @@ def _first_by_key(verdicts):
 
 
 def _customer_outcome(verdict, existing):
-    if verdict.key in existing:
-        verdict.outcome, verdict.reason = UPDATED, "already linked: link kept active"
-    else:
+    if verdict.key not in existing:
         verdict.outcome, verdict.reason = CREATED, "new customer link"
+        return
+    known, email = existing[verdict.key], verdict.record.email
+    if email and (known or "").casefold() != email.casefold():
+        # The partner may be another app's customer too: its email is Odoo's to change.
+        verdict.notes = [f"email changed in the source ({known!r} -> {email!r}), not applied"]
+    verdict.outcome = UPDATED
+    verdict.reason = "; ".join(["already linked: link kept active", *verdict.notes])
 
 
 def _plan_outcome(verdict, catalogue):
@@ -104,7 +115,7 @@ def _plan_outcome(verdict, catalogue):
     if missing:
         reason += (f"; no Odoo plan {plan.code!r} billed {' or '.join(missing)}: "
                    "its subscriptions on that cycle fail")
-    verdict.outcome, verdict.reason = SKIPPED, reason
+    verdict.outcome, verdict.reason = READ, reason
 
 
 def _subscription_outcome(verdict, customers, plans, catalogue, existing):
@@ -121,7 +132,7 @@ def _subscription_outcome(verdict, customers, plans, catalogue, existing):
                        f"payment method {sub.stripe_payment_method_id!r} but customer "
                        f"{sub.customer_id!r} has no Stripe customer id")
     if sub.external_id in existing:
-        _update_notes(verdict, existing[sub.external_id])
+        _update_notes(verdict, existing[sub.external_id], plans.get(sub.plan_code))
         return
     if sub.status in ENDED_STATUSES:
         verdict.outcome = SKIPPED
@@ -156,11 +167,12 @@ def _price(sub, plans, catalogue):
     return amount
 
 
-def _update_notes(verdict, known):
+def _update_notes(verdict, known, plan):
     """**HIGH-edge**: a re-run rewrites the ``x_fc_*`` fields only; what else changed in
-    the source is said, not applied."""
+    the source (customer, plan, price) is said, not applied."""
     sub = verdict.record
-    customer_id, plan_code, cycle = known
+    customer_id, plan_code, cycle, *rest = known
+    odoo_price = rest[0] if rest else None
     notes = []
     if customer_id and customer_id != sub.customer_id:
         notes.append(f"customer changed in the source ({customer_id!r} -> "
@@ -168,6 +180,11 @@ def _update_notes(verdict, known):
     if (plan_code, cycle) != (sub.plan_code, sub.cycle):
         notes.append(f"plan changed in the source ({plan_code!r} {cycle} -> "
                      f"{sub.plan_code!r} {sub.cycle}), not applied")
+    else:
+        price = plan.record.price(sub.cycle) if plan and plan.outcome != FAILED else None
+        if price is not None and odoo_price is not None and price != odoo_price:
+            notes.append(f"price changed in the source ({format(odoo_price, 'f')} -> "
+                         f"{format(price, 'f')}), not applied")
     if sub.status in ENDED_STATUSES:
         notes.append(f"{sub.status} in the source: end it in Odoo")
     verdict.notes = notes

@@ -4,7 +4,7 @@
 verdict out.
 
 The source (``docs/import-source.sql``) has three tables: customers, plans (prices) and
-subscriptions. Each row ends in exactly one outcome (``created``, ``updated``,
+subscriptions. Each row ends in exactly one outcome (``created``, ``updated``, ``read``,
 ``skipped``, ``failed``) with a reason. The judgement here sees the source and a summary
 of what Odoo already holds (the service's catalogue, the customers and subscriptions
 already imported); the wizard then carries out the ``created`` and ``updated`` verdicts,
@@ -25,8 +25,10 @@ from .errors import EngineError, ValidationFailure
 from .money import ZERO, to_decimal
 from .serializers import INTERVALS
 
-CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
-OUTCOMES = (CREATED, UPDATED, SKIPPED, FAILED)
+CREATED, UPDATED, READ, SKIPPED, FAILED = "created", "updated", "read", "skipped", "failed"
+# ``read``: a row read for what it says and never written (a plan row: its prices), as it
+# should be; ``skipped``: a row that could have been imported and was not.
+OUTCOMES = (CREATED, UPDATED, READ, SKIPPED, FAILED)
 CUSTOMERS, PLANS, SUBSCRIPTIONS = "customers", "plans", "subscriptions"
 TABLES = (CUSTOMERS, PLANS, SUBSCRIPTIONS)
 
@@ -107,11 +109,17 @@ class Verdict:
 
     def fail(self, reason, error):
         """Fail the row: **M4**, the exception's type is kept with the reason, and the
-        exception itself (with its traceback) for the log.
+        exception itself (with its traceback, raised here if it never was) for the log.
 
         :param str reason: shown to the administrator
         :param BaseException error: what failed the row
         """
+        if error.__traceback__ is None:
+            # Made but never raised: raise it now, so the log still shows a traceback.
+            try:
+                raise error
+            except BaseException:  # noqa: BLE001 - the very error given, kept below
+                pass
         self.outcome, self.reason = FAILED, reason
         self.error_type, self.error = type(error).__name__, error
         self.record_name = None

@@ -8,8 +8,8 @@ the push is decided here, so the rules are tested without Odoo:
 
 * the identity of a push is ``(external subscription id, transaction id)`` within a
   service, as Lago's ``(organization, external_subscription_id, transaction_id)``;
-* the timestamp is Unix seconds (decimals allowed) or ISO 8601 (UTC when it has no
-  offset); absent, it is the time of arrival, as in Lago. It may not be more than
+* the timestamp is Unix seconds (decimals allowed) or a date or RFC 3339 date-time (UTC
+  when it has no offset); absent, it is the time of arrival, as in Lago. It may not be more than
   :data:`FUTURE_TOLERANCE` ahead of the server's clock, before the subscription's start,
   after its end. A push into a period that is already rated is ``late``: only an
   identical replay of a stored push is accepted there (``period_already_billed``);
@@ -27,18 +27,18 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal
 from typing import NamedTuple
 
 from .catalogue import VALUE_AGGREGATIONS, allows_negative
-from .checks import Problems, text_field
+from .checks import Problems, parse_iso_instant, text_field
 from .errors import ValidationFailure
 from .money import NOT_A_NUMBER, to_decimal
 from .periods import local_midnight_utc
 
 MAX_BATCH = 100
 # Unix seconds as text: a plain decimal number, nothing else (no NaN, no exponent).
-_SECONDS = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\Z")
+_SECONDS = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # Pushed values are counters and peaks: anything this large or this small is a bug in the
@@ -104,7 +104,8 @@ class Stored(NamedTuple):
     frozen: bool  # its period is rated (the row is part of a bill)
 
 
-def subscription_span(start_date, end_date, open_from, tz_name, cancelled=False):
+def subscription_span(start_date, end_date, open_from, tz_name, cancelled=False,
+                      terminated_at=None):
     """The span of a subscription from its dates (company-local), or ``None`` when it
     takes no usage (cancelled, or not started: no start date).
 
@@ -112,13 +113,20 @@ def subscription_span(start_date, end_date, open_from, tz_name, cancelled=False)
     :param date end_date: last day (inclusive), or ``None``
     :param date open_from: first day of the open (not rated) usage period
     :param str tz_name: the company's time zone
+    :param datetime terminated_at: the instant it was terminated (UTC-aware), if it was:
+        usage after it is refused even on its last day, as Lago bills none after it
     :rtype: SubscriptionSpan or None
     """
     if cancelled or not start_date:
         return None
+    end = local_midnight_utc(end_date + timedelta(days=1), tz_name) if end_date else None
+    if terminated_at is not None:
+        # ``end`` is the first instant after the span: the termination's own is in it.
+        after = terminated_at + timedelta(microseconds=1)
+        end = after if end is None else min(end, after)
     return SubscriptionSpan(
         start=local_midnight_utc(start_date, tz_name),
-        end=local_midnight_utc(end_date + timedelta(days=1), tz_name) if end_date else None,
+        end=end,
         open_from=local_midnight_utc(open_from or start_date, tz_name),
     )
 
@@ -126,22 +134,26 @@ def subscription_span(start_date, end_date, open_from, tz_name, cancelled=False)
 def parse_timestamp(value, path="timestamp"):
     """Parse a push timestamp into an aware UTC datetime.
 
-    :param value: Unix seconds (``int``, ``float``, ``Decimal`` or a decimal string) or an
-        ISO 8601 string; an ISO string without offset is UTC
+    :param value: Unix seconds (``int``, ``float``, ``Decimal`` or a decimal string) or a
+        date or RFC 3339 date-time string (``engine.checks.parse_iso_instant``: without
+        an offset it is UTC). Seconds beyond the calendar are its first or last instant,
+        then refused as too early or too far ahead, like any other instant.
     :rtype: datetime
     :raise ValidationFailure: ``invalid_format``
     """
     if isinstance(value, str):
-        text = value.strip()
-        if _SECONDS.match(text):
-            return _from_seconds(Decimal(text), path)
-        return _parse_iso(text, path)
+        if _SECONDS.match(value):
+            return _from_seconds(Decimal(value))
+        try:
+            return parse_iso_instant(value)
+        except ValueError:
+            raise _invalid(path) from None
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise _invalid(path)
     if isinstance(value, float) and not math.isfinite(value):
         raise _invalid(path)
     try:
-        return _from_seconds(to_decimal(value, path), path)
+        return _from_seconds(to_decimal(value, path))
     except ValidationFailure:
         raise _invalid(path) from None
 
@@ -150,24 +162,13 @@ def _invalid(path):
     return ValidationFailure({path: ["invalid_format"]})
 
 
-def _from_seconds(seconds, path):
+def _from_seconds(seconds):
+    micros = int((seconds * 1_000_000).to_integral_value(rounding=ROUND_FLOOR))
     try:
-        micros = int((seconds * 1_000_000).to_integral_value())
         return _EPOCH + timedelta(microseconds=micros)
-    except (OverflowError, InvalidOperation, ValueError):
-        raise _invalid(path) from None
-
-
-def _parse_iso(text, path):
-    if not text or not text[0].isdigit():
-        raise _invalid(path)
-    try:
-        stamp = datetime.fromisoformat(text)
-    except ValueError:
-        raise _invalid(path) from None
-    if stamp.tzinfo is None:
-        return stamp.replace(tzinfo=UTC)
-    return stamp.astimezone(UTC)
+    except OverflowError:
+        return datetime.max.replace(tzinfo=UTC) if micros > 0 else \
+            datetime.min.replace(tzinfo=UTC)
 
 
 def judge_push(raw, *, metric, span, now):
@@ -201,7 +202,7 @@ def judge_push(raw, *, metric, span, now):
     if properties is None:
         properties = {}
     quantity = key = None
-    if not isinstance(properties, Mapping) or _has_nul(properties):
+    if not isinstance(properties, Mapping) or _has_nul(properties) or not _flat(properties):
         problems.add("properties", "invalid_format")
         properties = {}
     else:
@@ -210,6 +211,13 @@ def judge_push(raw, *, metric, span, now):
     return CleanPush(
         transaction_id, external_id, code, timestamp, quantity, key, dict(properties), late
     )
+
+
+def _flat(properties):
+    """Whether every property is a string, a number, a boolean or null (Lago's flat map:
+    a push carries figures, not documents)."""
+    return all(value is None or isinstance(value, (str, int, float, bool))
+               for value in properties.values())
 
 
 def _has_nul(value):

@@ -27,6 +27,8 @@ INVOICE_STATUS = {"draft": "draft", "posted": "finalized", "cancel": "voided"}
 PAYMENT_STATUS = {"paid": "succeeded", "in_payment": "succeeded", "reversed": "succeeded",
                   "not_paid": "pending", "partial": "pending", "invoicing_legacy": "pending"}
 SUBSCRIPTION_STATUSES = ("active", "pending", "terminated", "canceled")
+INVOICE_STATUSES = tuple(dict.fromkeys(INVOICE_STATUS.values()))
+PAYMENT_STATUSES = ("pending", "succeeded", "failed")
 # Odoo billing periods as Lago plan intervals.
 INTERVALS = {("week", 1): "weekly", ("month", 1): "monthly", ("month", 3): "quarterly",
              ("month", 6): "semiannual", ("year", 1): "yearly"}
@@ -71,21 +73,31 @@ def odoo_values(mapping, lago_value):
     return [odoo for odoo, lago in mapping.items() if lago == lago_value]
 
 
-def subscription_status(cancelled, start, end, today):
-    """Lago's status of a subscription: ``terminated`` once cancelled or past its last
-    day, ``pending`` before its first, ``active`` in between.
+def subscription_status(cancelled, start, end, today, terminated_on=None):
+    """Lago's status of a subscription: ``terminated`` once terminated through the API,
+    cancelled or past its last day, ``canceled`` when terminated before it started (as
+    Lago names a pending subscription called off), ``pending`` before its first day,
+    ``active`` in between.
 
     :param bool cancelled: the order is cancelled
     :param date start: first day (``None``: started)
     :param date end: last day, inclusive (``None``: open-ended)
     :param date today: today in the company's time zone
+    :param date terminated_on: the company-local day ``DELETE`` terminated it, if it did
     :rtype: str
     """
+    if terminated_on is not None:
+        return "canceled" if start and start > terminated_on else "terminated"
     if cancelled or (end and end < today):
         return "terminated"
     if start and start > today:
         return "pending"
     return "active"
+
+
+# What a subscription look-up finds when the caller names no status (Lago reads the
+# active one; a pending one, not started yet, is not gone either).
+LIVE_STATUSES = ("active", "pending")
 
 
 def customer(values):

@@ -52,6 +52,11 @@ def unauthorized():
     return error_body(401)
 
 
+def forbidden(code):
+    """403 for a call the key may not make: ``write_action_not_allowed_for_<resource>``."""
+    return error_body(403, code=code)
+
+
 def not_found(resource):
     """404 for a resource that does not exist: ``<resource>_not_found``."""
     return error_body(404, code=f"{resource}_not_found")
@@ -80,6 +85,15 @@ def payload_too_large(limit):
 def in_api(path):
     """Whether a request path is under one of the API prefixes."""
     return any(path == prefix or path.startswith(prefix + "/") for prefix in API_PREFIXES)
+
+
+def strip_prefix(path):
+    """A request path without its API prefix: ``/api/billing/v1/customers`` ->
+    ``/customers`` (a path outside the API is returned as it is)."""
+    for prefix in API_PREFIXES:
+        if path == prefix or path.startswith(prefix + "/"):
+            return path[len(prefix):] or "/"
+    return path
 
 
 def normalise_path(path):

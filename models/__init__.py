@@ -12,6 +12,8 @@ from . import (
     fusion_billing_account_link_api,
     fusion_billing_account_link_import,
     fusion_billing_allocation,
+    fusion_billing_api_log,
+    fusion_billing_api_resource,
     fusion_billing_app_invoice,
     fusion_billing_charge,
     fusion_billing_cost,

@@ -72,6 +72,8 @@ class FusionBillingAccountLink(models.Model):
             if not country:
                 raise ValidationFailure({"country": ["country_must_be_iso2"]})
             partner_values["country_id"] = country.id
+        elif "country" in values:  # sent blank: cleared, as every other field
+            partner_values["country_id"] = False
         return partner_values
 
     def _fc_api_delete(self):

@@ -12,7 +12,8 @@ OUTCOME_SELECTION = [(outcome, outcome.capitalize()) for outcome in OUTCOMES]
 
 class FusionBillingImportRun(models.Model):
     """One run of the import wizard, kept for later reading: who ran it, when, from which
-    source, dry run or not, and the outcome of every source row with its reason.
+    source, dry run or not, and the outcome of every source row with its reason (plan
+    rows are ``read``: their prices are used, nothing of them is written).
 
     A run is never edited: it is what happened. A partial import shows its failed and
     skipped counts (red and amber banners on the form), never as a success.
@@ -49,6 +50,10 @@ class FusionBillingImportRun(models.Model):
     duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 1))
     created_count = fields.Integer(string="Created", readonly=True)
     updated_count = fields.Integer(string="Updated", readonly=True)
+    read_count = fields.Integer(
+        string="Read", readonly=True,
+        help="Rows read for what they say and never written, as they should be: the plan "
+        "rows, read for their prices (plans are Odoo's).")
     skipped_count = fields.Integer(string="Skipped", readonly=True)
     failed_count = fields.Integer(string="Failed", readonly=True)
     line_ids = fields.One2many("fusion.billing.import.run.line", "run_id", string="Rows",

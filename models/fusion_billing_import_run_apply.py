@@ -12,6 +12,7 @@ shows exactly what a real run would do, and writes nothing but the run record.
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 import stripe
 
@@ -65,9 +66,12 @@ class FusionBillingImportRun(models.Model):
         :rtype: fusion.billing.import.run
         """
         started = time.monotonic()
-        state = _ImportState(self.env(context={**self.env.context, **QUIET}), service)
-        verdicts = judge(source, state.catalogue, state.links,
-                         {key: state.known(order) for key, order in state.orders.items()})
+        state = _ImportState(self.env(context={**self.env.context, **QUIET}), service,
+                             dry_run=dry_run)
+        verdicts = judge(
+            source, state.catalogue,
+            {key: link.partner_id.email or None for key, link in state.links.items()},
+            {key: state.known(order) for key, order in state.orders.items()})
         if dry_run:
             savepoint = self.env.cr.savepoint()
             try:
@@ -109,17 +113,17 @@ class FusionBillingImportRun(models.Model):
                     verdict.reason, exc_info=verdict.error,
                 )
         level = logging.WARNING if self.failed_count or self.skipped_count else logging.INFO
-        _logger.log(level, "Billing %s %s of %s: %s created, %s updated, %s skipped, %s failed",
-                    kind, self.id, self.service_id.code, self.created_count,
-                    self.updated_count, self.skipped_count, self.failed_count)
+        _logger.log(level, "Billing %s %s of %s: %s created, %s updated, %s read, %s skipped, "
+                    "%s failed", kind, self.id, self.service_id.code, self.created_count,
+                    self.updated_count, self.read_count, self.skipped_count, self.failed_count)
 
 
 class _ImportState:
     """What one run knows of Odoo (catalogue, links, subscriptions, tokens) and how it
     writes verdicts. Plain Python around an environment: nothing here is a rule."""
 
-    def __init__(self, env, service):
-        self.env, self.service = env, service
+    def __init__(self, env, service, dry_run=False):
+        self.env, self.service, self.dry_run = env, service, dry_run
         self.company = service.company_id
         self.today = env["sale.order"]._fc_today_for(service)
         self.plans = {}
@@ -127,8 +131,8 @@ class _ImportState:
             ("x_fc_service_id", "=", service.id), ("x_fc_plan_code", "!=", False),
         ]):
             cycle = cycle_of(plan.billing_period_unit, plan.billing_period_value)
-            if cycle:
-                self.plans[(plan.x_fc_plan_code, cycle)] = plan
+            if cycle:  # the app's plan code, with the period it is billed on
+                self.plans[(plan._fc_app_code(), cycle)] = plan
         self.catalogue = {key: bool(plan.x_fc_product_id) for key, plan in self.plans.items()}
         self.links = {link.external_id: link for link in env["fusion.billing.account.link"]
                       .with_context(active_test=False).search([("service_id", "=", service.id)])}
@@ -141,9 +145,18 @@ class _ImportState:
 
     @staticmethod
     def known(order):
+        """What the judgement compares a source row with: customer, app plan code, cycle
+        and the recurring price Odoo bills (the plan product's line)."""
         plan = order.x_fc_plan_id
-        return (order.x_fc_account_link_id.external_id or None, plan.x_fc_plan_code,
-                cycle_of(plan.billing_period_unit, plan.billing_period_value))
+        line = order.order_line.filtered(
+            lambda line: plan.x_fc_product_id and line.product_id == plan.x_fc_product_id)[:1]
+        price = None
+        if line:
+            quantum = Decimal(1).scaleb(-order.currency_id.decimal_places)
+            price = Decimal(str(line.price_unit)).quantize(quantum)
+        return (order.x_fc_account_link_id.external_id or None,
+                plan._fc_app_code() if plan else None,
+                cycle_of(plan.billing_period_unit, plan.billing_period_value), price)
 
     # === WRITING === #
 
@@ -194,7 +207,9 @@ class _ImportState:
                 values["stripe_customer_id"] = verdict.record.stripe_customer_id
             link.write(values)
             verdict.record_name = link.partner_id.display_name
-            verdict.reason = f"already linked to {link.partner_id.display_name}: link kept active"
+            verdict.reason = "; ".join([
+                f"already linked to {link.partner_id.display_name}: link kept active",
+                *verdict.notes])
         return lambda: None
 
     def _new_customers(self, batch):
@@ -248,8 +263,10 @@ class _ImportState:
 
     def _check_customer_written(self, verdict):
         if verdict.record.customer_id not in self.links:
-            verdict.fail(f"customer {verdict.record.customer_id!r} was not written",
-                         RowError("customer_failed", "customer not written"))
+            try:  # raised, so the log shows where the row failed
+                raise RowError("customer_failed", "customer not written")
+            except RowError as error:
+                verdict.fail(f"customer {verdict.record.customer_id!r} was not written", error)
 
     # === SUBSCRIPTIONS === #
 
@@ -268,13 +285,17 @@ class _ImportState:
                 price_unit=float(verdict.price) if plan.x_fc_product_id else None,
             )
             vals.update(self._app_values(verdict, new_tokens))
+            if self.dry_run:
+                # Named here, so a dry run takes no number of the orders' sequence (a
+                # sequence is not rolled back) and shows no name that will never exist.
+                vals["name"] = f"dry run: {sub.external_id}"
             values.append(vals)
         orders = Order.create(values)
         orders.action_confirm()
         if self.service.mode == "live":
             orders._fc_go_live(self.today)
         for verdict, order in zip(batch, orders, strict=True):
-            verdict.record_name = order.display_name
+            verdict.record_name = None if self.dry_run else order.display_name
 
         def publish():
             self.tokens.update(new_tokens)
@@ -329,9 +350,12 @@ class _ImportState:
                         and pm_id not in self.cards)
         if unread and not provider:
             for pm_id in unread:
-                self.cards[pm_id] = RowError(
-                    "no_stripe_provider", f"no Stripe provider with a secret key for "
-                    f"{self.company.name}: the card {pm_id!r} cannot be read")
+                try:  # raised, so the log shows where the row failed
+                    raise RowError(
+                        "no_stripe_provider", f"no Stripe provider with a secret key for "
+                        f"{self.company.name}: the card {pm_id!r} cannot be read")
+                except RowError as error:
+                    self.cards[pm_id] = error
         elif unread:
             # Network-bound: a few requests in flight at once (no ORM in the threads).
             client = _stripe_client(provider)

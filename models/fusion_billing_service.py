@@ -1,10 +1,10 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..engine import keys
+from ..engine import keys, scopes
 
 MANAGER_GROUP = "fusion_centralize_billing.group_fusion_billing_manager"
 
@@ -59,9 +59,17 @@ class FusionBillingService(models.Model):
         "fusion.billing.account.link", "service_id", string="Customers"
     )
     note = fields.Html()
+    api_log_days = fields.Integer(
+        string="Keep API Log (days)", default=30, tracking=True,
+        help="How long the API log keeps each call of this service (route, method, status, "
+        "latency, key prefix, error code; never a body or a key). 0: calls are not logged.",
+    )
 
     _code_company_uniq = models.Constraint(
         "UNIQUE(code, company_id)", "A service with this code already exists in this company."
+    )
+    _api_log_days_positive = models.Constraint(
+        "CHECK(api_log_days >= 0)", "The API log cannot be kept for a negative number of days."
     )
 
     # === COMPUTE METHODS === #
@@ -118,6 +126,14 @@ class FusionBillingService(models.Model):
             "context": {"default_service_id": self.id},
         }
 
+    def action_open_api_log(self):
+        """The service's API calls, newest first."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "fusion_centralize_billing.action_fusion_billing_api_log")
+        action["domain"] = [("service_id", "=", self.id)]
+        return action
+
     def action_regenerate_webhook_secret(self):
         self._check_manager()
         for service in self:
@@ -146,24 +162,30 @@ class FusionBillingService(models.Model):
         ))
         return (rows and rows[0][0]) or "UTC"
 
-    def _generate_key(self, name):
+    def _generate_key(self, name, access=scopes.READ_WRITE, resources=None):
         """Create an API key for this service and return it in clear, exactly once.
 
         Only its index and a slow hash are stored; the caller must hand the clear key to
         the app now, as it can never be read again. Used by the key wizard and scripts.
 
         :param str name: a label, e.g. "production" or "rotation 2026-11"
+        :param str access: ``read`` or ``read_write`` (``engine.scopes``)
+        :param resources: ``fusion.billing.api.resource`` the key is limited to; none:
+            every resource
         :return: the clear key
         :rtype: str
         """
         self.ensure_one()
         self._check_manager()
         clear = keys.generate_key()
-        self.env["fusion.billing.service.key"].sudo().create({
+        key = self.env["fusion.billing.service.key"].sudo().create({
             "service_id": self.id,
             "name": name,
             "index": keys.key_index(clear),
             "key_hash": keys.hash_key(clear),
+            "access": access,
+            "resource_ids": [Command.set(resources.ids if resources else [])],
         })
-        self.message_post(body=self.env._("API key “%(name)s” generated.", name=name))
+        self.message_post(body=self.env._("API key “%(name)s” generated: %(scope)s.",
+                                          name=name, scope=key._fc_scope_text()))
         return clear

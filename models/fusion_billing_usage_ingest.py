@@ -116,7 +116,7 @@ class FusionBillingUsage(models.Model):
         }
         subscriptions, public_ids = {}, {}
         for order_id, external_id, partner_id, start, end, open_from, state, lago_id, \
-                customer_lago_id in self.env.execute_query(SQL(
+                customer_lago_id, terminated_at in self.env.execute_query(SQL(
                     # IS NOT NULL: the condition of the (service, external id) index.
                     "SELECT o.id, o.x_fc_external_id, o.partner_id, o.start_date,"
                     # The open period never starts before the day after the last
@@ -124,7 +124,7 @@ class FusionBillingUsage(models.Model):
                     "       o.end_date, GREATEST(COALESCE(o.x_fc_usage_start, o.start_date),"
                     "           (SELECT MAX(r.period_end) + 1 FROM fusion_billing_rated_usage r"
                     "             WHERE r.subscription_id = o.id)), o.state,"
-                    "       o.x_fc_lago_id, l.lago_id"
+                    "       o.x_fc_lago_id, l.lago_id, o.x_fc_terminated_at"
                     "  FROM sale_order o"
                     "  LEFT JOIN fusion_billing_account_link l"
                     "    ON l.id = o.x_fc_account_link_id"
@@ -132,7 +132,9 @@ class FusionBillingUsage(models.Model):
                     "   AND o.x_fc_external_id = ANY(%s)",
                     service.id, sorted(external_ids),
                 )):
-            span = ingest.subscription_span(start, end, open_from, tz, state == "cancel")
+            span = ingest.subscription_span(
+                start, end, open_from, tz, state == "cancel",
+                terminated_at=terminated_at and terminated_at.replace(tzinfo=UTC))
             subscriptions[external_id] = (order_id, partner_id, span)
             public_ids[external_id] = (lago_id, customer_lago_id)
         judged = []

@@ -2,12 +2,13 @@
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 """The subscriptions of the billing API: subscribe, change plan, terminate, read."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from odoo import Command, api, fields, models
 
 from ..engine import serializers
 from ..engine.errors import NotFound, ValidationFailure
+from ..engine.periods import local_date
 
 
 class SaleOrder(models.Model):
@@ -21,13 +22,23 @@ class SaleOrder(models.Model):
     x_fc_previous_plan_id = fields.Many2one(
         "sale.subscription.plan", string="Previous Billing Plan", copy=False, readonly=True,
     )
+    x_fc_terminated_at = fields.Datetime(
+        string="Terminated On", copy=False, readonly=True,
+        help="When the app terminated the subscription (the API's DELETE): usage after "
+        "this instant is refused; the usage before it goes on the last invoice.",
+    )
 
     @api.model
-    def _fc_api_find(self, service, external_id):
-        """:raise NotFound: subscription_not_found"""
+    def _fc_api_find(self, service, external_id, statuses=None):
+        """The service's subscription of that external id, if its status is one of
+        ``statuses`` (any status when ``None``).
+
+        :raise NotFound: subscription_not_found
+        """
         order = self.search([("x_fc_service_id", "=", service.id),
                              ("x_fc_external_id", "=", external_id)], limit=1)
-        if not order:
+        if not order or (statuses is not None
+                         and order._fc_api_status(order._fc_today()) not in statuses):
             raise NotFound("subscription")
         return order
 
@@ -125,26 +136,51 @@ class SaleOrder(models.Model):
         }
 
     def _fc_api_update(self, values):
+        """Rename, or set or remove the last day (not before the first: ``invalid_date``).
+
+        :raise ValidationFailure: ending_at before the start
+        """
         self.ensure_one()
         vals = {}
         if "name" in values:
             vals["x_fc_name"] = values["name"]
         if "ending_at" in values:
-            vals["end_date"] = values["ending_at"]
+            ending = values["ending_at"]
+            if ending and self.start_date and ending < self.start_date:
+                raise ValidationFailure({"ending_at": ["invalid_date"]})
+            vals["end_date"] = ending
         if vals:
             self.write(vals)
 
-    def _fc_api_terminate(self, today):
-        """Terminate now: usage is taken up to the end of today and goes on the last
-        invoice (see ``_fc_invoice_final_usage``)."""
+    def _fc_api_terminate(self, now=None):
+        """Terminate now, as Lago: from this instant the subscription is ``terminated``
+        and takes no more usage; its last day is today, so the usage up to now is rated
+        when today ends and goes on the last invoice (``_fc_invoice_final_usage``). A
+        subscription that has not started yet is called off instead (``canceled``).
+
+        :param datetime now: the instant of termination (UTC-aware); the clock's by default
+        """
         self.ensure_one()
+        now = now or datetime.now(UTC)
+        today = self._fc_today(now)
+        vals = {"x_fc_terminated_at": now.astimezone(UTC).replace(tzinfo=None)}
+        if self.start_date and self.start_date > today:
+            self.write(vals)
+            self._action_cancel()
+            return
         if not self.end_date or self.end_date > today:
-            self.end_date = today
+            vals["end_date"] = today
+        self.write(vals)
 
     def _fc_api_status(self, today):
         self.ensure_one()
+        terminated = self.x_fc_terminated_at
+        terminated_on = None
+        if terminated:
+            terminated_on = local_date(terminated.replace(tzinfo=UTC), self._fc_tz())
         return serializers.subscription_status(
-            self.state == "cancel", self.start_date or None, self.end_date or None, today)
+            self.state == "cancel", self.start_date or None, self.end_date or None, today,
+            terminated_on=terminated_on)
 
     def _fc_api_values(self, today):
         """What ``engine.serializers.subscription`` needs."""
@@ -161,11 +197,19 @@ class SaleOrder(models.Model):
             "plan_amount_cents": self.x_fc_plan_id._fc_amount_cents(),
             "currency": self.currency_id.name, "status": status,
             "started_at": self.start_date, "ending_at": self.end_date,
-            "terminated_at": self.end_date if status == "terminated" else None,
+            "terminated_at": self._fc_api_terminated_at(status),
             "period_start": self._fc_usage_start(),
             "period_end": end - timedelta(days=1) if end else None,
             "created_at": self.create_date,
         }
+
+    def _fc_api_terminated_at(self, status):
+        """The instant of termination (the API's), else the end of the last day."""
+        if status not in ("terminated", "canceled"):
+            return None
+        if self.x_fc_terminated_at:
+            return self.x_fc_terminated_at
+        return self._fc_instant(self.end_date + timedelta(days=1)) if self.end_date else None
 
     def _fc_api_current_usage(self):
         """Lago's ``customer_usage`` object of the open period."""

@@ -32,6 +32,14 @@ class SaleSubscriptionPlan(models.Model):
         "only: it is the contract with the app.",
     )
     x_fc_can_edit_code = fields.Boolean(compute="_compute_x_fc_can_edit_code")
+    x_fc_app_plan_code = fields.Char(
+        string="App Plan Code", copy=False,
+        help="The plan's code in the app's own billing (its plans table), when one app plan "
+        "is sold on several billing periods: e.g. the app's \"pro\", billed monthly by the "
+        "plan coded pro_monthly and yearly by the one coded pro_yearly. The import matches a "
+        "subscription to the plan with this code and the subscription's billing period; "
+        "empty, it matches by the Plan Code. The API always names a plan by its Plan Code.",
+    )
     x_fc_lago_id = fields.Char(string="API ID", readonly=True, copy=False, index=True)
     x_fc_product_id = fields.Many2one(
         "product.product", string="Plan Product", tracking=True,
@@ -85,6 +93,14 @@ class SaleSubscriptionPlan(models.Model):
         editable = self.env.su or self.env.user.has_group(MANAGER_GROUP)
         for plan in self:
             plan.x_fc_can_edit_code = editable
+    # The import finds one plan per app plan code and billing period: two plans of a
+    # service may not answer the same (app code or, without one, plan code; period).
+    _x_fc_app_plan_code_period_uniq = models.UniqueIndex(
+        "(x_fc_service_id, COALESCE(x_fc_app_plan_code, x_fc_plan_code), billing_period_unit,"
+        " billing_period_value) WHERE x_fc_plan_code IS NOT NULL",
+        "Another plan of this service is already the app plan of that code billed on this "
+        "period: the import could not tell them apart.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -109,6 +125,12 @@ class SaleSubscriptionPlan(models.Model):
     def init(self):
         super().init()
         fill_missing_uuids(self.env, self._table, "x_fc_lago_id")
+
+    def _fc_app_code(self):
+        """The code the app's billing knows this plan by (the import's key, with its
+        billing period)."""
+        self.ensure_one()
+        return self.x_fc_app_plan_code or self.x_fc_plan_code
 
     def _fc_amount_cents(self):
         """The plan's recurring fee in cents (its product's price)."""

@@ -38,7 +38,7 @@ class TestImportFindings(ImportCommon):
         # ERROR is above warn: the line survives a server running with log_level=warn.
         self.assertEqual(len(errors), 1)
         self.assertIn("'sub_bad' failed", errors[0].getMessage())
-        self.assertEqual((run.failed_count, run.skipped_count), (1, 4))  # 3 plans + sub_gone
+        self.assertEqual((run.failed_count, run.skipped_count), (1, 1))  # sub_gone; plans read
         self.assertFalse(run.dry_run)
         arch = self.env["fusion.billing.import.run"].get_views([(False, "form")])[
             "views"]["form"]["arch"]

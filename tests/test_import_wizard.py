@@ -22,8 +22,8 @@ class TestImportWizard(ImportCommon):
     def test_import_creates_partners_links_subscriptions_and_stripe_tokens(self):
         run = self._run()
         self.assertEqual(
-            (run.created_count, run.updated_count, run.skipped_count, run.failed_count),
-            (6, 0, 3, 0))
+            (run.created_count, run.updated_count, run.read_count, run.skipped_count,
+             run.failed_count), (6, 0, 3, 0, 0))
         self.assertEqual(run.user_id, self.billing_manager)
         self.assertEqual(run.source_type, "database")
         self.assertIn(self.source_db, run.source_label)

@@ -90,7 +90,7 @@ class TestWebhookEvents(WebhookCommon):
 
         order._fc_api_update({"ending_at": today + timedelta(days=30)})
         self.assertEqual(len(self._webhooks("subscription.updated")), 2)
-        order._fc_api_terminate(today)
+        order._fc_api_terminate()
         [terminated] = self._webhooks("subscription.terminated")
         self.assertEqual(self._body(terminated)["subscription"]["ending_at"], today.isoformat())
         self.assertEqual(self._events().count("subscription.started"), 1)

@@ -24,8 +24,9 @@ if [ "${1:-}" = api ] || [ "${1:-}" = reconciliation ]; then
     mode=$1
     setup=$repo/bench/api_setup.py
     [ "$mode" = api ] || setup=$repo/bench/reconciliation_setup.py
-    key=$("$odoo_bin" shell "${args[@]}" --no-http < "$setup" 2>&1 \
-        | sed -n 's/^KEY=//p')
+    setup=$("$odoo_bin" shell "${args[@]}" --no-http < "$setup" 2>&1)
+    key=$(echo "$setup" | sed -n 's/^KEY=//p')
+    service_id=$(echo "$setup" | sed -n 's/^SERVICE=//p')
     [ -n "$key" ] || { echo "bench: the API setup printed no key (see $work/odoo.log)"; exit 1; }
     port=$(free_port)
     # --database without --db-filter: Odoo then serves that database without listing
@@ -40,7 +41,8 @@ if [ "${1:-}" = api ] || [ "${1:-}" = reconciliation ]; then
     done
     echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; one Odoo worker"
     if [ "$mode" = api ]; then
-        "$repo/.venv/bin/python" "$repo/bench/api.py" "http://127.0.0.1:$port/api/billing/v1" "$key"
+        "$repo/.venv/bin/python" "$repo/bench/api.py" "http://127.0.0.1:$port/api/billing/v1" "$key" \
+            fcb_bench "$service_id"
         exit 0
     fi
     "$repo/.venv/bin/python" "$repo/bench/reconciliation.py" "http://127.0.0.1:$port/api/billing/v1" "$key"

@@ -1,16 +1,57 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 import base64
-import hashlib
+import os
+import secrets
 
 from cryptography.fernet import Fernet, InvalidToken
 from markupsafe import Markup
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, config
 
 from ..engine import import_source
 from . import fusion_billing_import_source as sources
+
+# The key that seals a typed password lives in the server's data directory, never in the
+# database: a copy of the database (a dump, a backup with its filestore) cannot unseal it.
+KEY_FILE = ("fusion_centralize_billing", "import-password.key")
+
+
+def _sealing_key():
+    """The server's sealing key, made on first use (every worker of the server, and every
+    server sharing its data directory, reads the same one).
+
+    :rtype: bytes
+    """
+    path = os.path.join(config["data_dir"], *KEY_FILE)
+    try:
+        with open(path, "rb") as file:
+            return file.read().strip()
+    except FileNotFoundError:
+        return _new_sealing_key(path)
+
+
+def _new_sealing_key(path):
+    """Write a new key at ``path`` (readable by the server's user only), whole or not at
+    all (written aside, then linked in place), unless another worker just did: then its
+    key is the key."""
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    key = base64.urlsafe_b64encode(secrets.token_bytes(32))
+    aside = f"{path}.{secrets.token_hex(8)}"
+    descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(key)
+        os.link(aside, path)
+    except FileExistsError:
+        with open(path, "rb") as file:
+            return file.read().strip()
+    finally:
+        os.unlink(aside)
+    return key
 
 
 class FusionBillingImportWizard(models.TransientModel):
@@ -21,8 +62,9 @@ class FusionBillingImportWizard(models.TransientModel):
     row, and writes nothing; every run is kept as a ``fusion.billing.import.run``.
 
     The database password is never stored in clear: the form's password field is not
-    stored, and what it receives is kept encrypted with a key derived from the
-    database's secret until the run, then erased.
+    stored, and what it receives is kept sealed (Fernet) with a key of the server's data
+    directory, not of the database, until the run has read the source; then it is erased,
+    whatever the outcome (in a transaction of its own, which a failed run cannot undo).
     """
 
     _name = "fusion.billing.import.wizard"
@@ -80,9 +122,7 @@ class FusionBillingImportWizard(models.TransientModel):
             wizard.sudo().source_password_sealed = sealed or False
 
     def _fernet(self):
-        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-        digest = hashlib.sha256(f"fusion_billing_import:{secret}".encode()).digest()
-        return Fernet(base64.urlsafe_b64encode(digest))
+        return Fernet(_sealing_key())
 
     def _source_password(self):
         self.ensure_one()
@@ -116,7 +156,11 @@ class FusionBillingImportWizard(models.TransientModel):
         """Read the source, judge and import every row (or only judge, in a dry run), and
         open the run's record."""
         self.ensure_one()
-        source, label = self._read_source()
+        try:
+            source, label = self._read_source()
+            app_invoices = self._read_app_invoices()
+        finally:
+            self._erase_password()
         # Billing Administrators (the only ones with access to this wizard) import
         # partners, subscriptions and payment tokens they could not create one by one;
         # the run records who they are.
@@ -124,9 +168,8 @@ class FusionBillingImportWizard(models.TransientModel):
             self.service_id.sudo(), source, dry_run=self.dry_run, source_type=self.source_type,
             source_label=label, user=self.env.user,
         )
-        self._run_app_invoices(run)
+        self._run_app_invoices(run, app_invoices)
         run = run.sudo(False)
-        self.sudo().source_password_sealed = False
         return {
             "type": "ir.actions.act_window",
             "res_model": run._name,
@@ -135,10 +178,13 @@ class FusionBillingImportWizard(models.TransientModel):
             "target": "current",
         }
 
-    def _run_app_invoices(self, run):
+    def _run_app_invoices(self, run, app_invoices):
         """The app's own invoices, when its optional billing tables are there: taken for
-        the dual run (written in a real run, judged and rolled back in a dry run)."""
-        invoices, problems = self._read_app_invoices()
+        the dual run (written in a real run, judged and rolled back in a dry run).
+
+        :param tuple app_invoices: ``(invoices or None, problems)`` read with the source
+        """
+        invoices, problems = app_invoices
         if invoices is None:
             return
         savepoint = self.env.cr.savepoint()
@@ -160,6 +206,28 @@ class FusionBillingImportWizard(models.TransientModel):
         return sources.read_app_invoice_files(
             self.env, base64.b64decode(self.invoices_file),
             base64.b64decode(lines) if lines else None)
+
+    def _erase_password(self):
+        """Erase the sealed password now, in a transaction of its own: committed even
+        when the run then fails and its own transaction is rolled back.
+
+        When this transaction wrote the wizard itself (a script that fills the wizard and
+        runs it at once), its row is locked until the end: it is erased here instead.
+        """
+        self.ensure_one()
+        with self.env.registry.cursor() as cr:
+            try:
+                cr.execute(SQL(
+                    "SELECT id FROM fusion_billing_import_wizard WHERE id = %s"
+                    " FOR UPDATE NOWAIT", self.id), log_exceptions=False)
+            except pg_errors.LockNotAvailable:
+                cr.rollback()
+                self.sudo().source_password_sealed = False
+                return
+            cr.execute(SQL(
+                "UPDATE fusion_billing_import_wizard SET source_password_sealed = NULL"
+                " WHERE id = %s", self.id))
+        self.invalidate_recordset(["source_password_sealed"])
 
     def _read_source(self):
         self.ensure_one()

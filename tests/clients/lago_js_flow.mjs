@@ -64,4 +64,9 @@ await expectError(401, () => Client("fcb_" + "0".repeat(40), { baseUrl }).plans.
 
 const { data: ended } = await client.subscriptions.destroySubscription("sub_js");
 assert.ok(ended.subscription.ending_at);
+assert.equal(ended.subscription.status, "terminated");
+assert.ok(ended.subscription.terminated_at);
+await expectError(404, () => client.subscriptions.findSubscription("sub_js"));
+const { data: gone } = await client.subscriptions.findSubscription("sub_js", { status: "terminated" });
+assert.equal(gone.subscription.status, "terminated");
 console.log("lago-javascript-client flow: ok");

@@ -67,7 +67,8 @@ def main(base_url, key, other_key):
     expect_error(401, lambda: Client(api_key="fcb_" + "0" * 40, api_url=base_url).plans.find_all())
 
     ended = client.subscriptions.destroy("sub_py")
-    assert ended.ending_at, ended
+    assert ended.status == "terminated" and ended.terminated_at and ended.ending_at, ended
+    expect_error(404, lambda: client.subscriptions.find("sub_py"))  # Lago reads the active one
     print("lago-python-client flow: ok")
 
 

@@ -29,14 +29,16 @@ def test_json_bodies_and_root_keys():
 
 
 @pytest.mark.parametrize(("args", "expected"), [
-    ({}, (1, 100)), ({"page": "3", "per_page": "20"}, (3, 20)), ({"per_page": "500"}, (1, 100)),
+    ({}, (1, 100)), ({"page": "3", "per_page": "20"}, (3, 20)), ({"per_page": "100"}, (1, 100)),
+    ({"page": "1000000"}, (1000000, 100)),
 ])
 def test_pagination(args, expected):
     assert api_input.pagination(args) == expected
 
 
 @pytest.mark.parametrize("args", [{"page": "0"}, {"page": "x"}, {"per_page": "-1"},
-                                  {"page": str(10 ** 7)}])
+                                  {"page": str(10 ** 7)}, {"per_page": "101"}, {"page": ""},
+                                  {"page": " 3"}, {"page": "+3"}, {"page": "\u0663"}])
 def test_bad_pages_are_400(args):
     with pytest.raises(api_input.BadRequest):
         api_input.pagination(args)
@@ -148,6 +150,24 @@ def test_paths_and_prefixes():
 ])
 def test_subscription_status(start, end, cancelled, status):
     assert serializers.subscription_status(cancelled, start, end, date(2026, 11, 24)) == status
+
+
+@pytest.mark.parametrize(("start", "terminated_on", "status"), [
+    (date(2026, 11, 1), date(2026, 11, 24), "terminated"),  # on the day: at once
+    (date(2026, 11, 1), date(2026, 11, 20), "terminated"),
+    (date(2026, 12, 1), date(2026, 11, 24), "canceled"),  # called off before it started
+])
+def test_a_terminated_subscription_says_so_at_once(start, terminated_on, status):
+    assert serializers.subscription_status(
+        False, start, terminated_on, date(2026, 11, 24), terminated_on=terminated_on) == status
+
+
+def test_a_subscription_look_up_reads_the_live_one_unless_told():
+    assert api_input.subscription_statuses({}) == ("active", "pending")
+    assert api_input.subscription_statuses({"status": "terminated"}) == ("terminated",)
+    for bad in ("gone", "", "Active"):
+        with pytest.raises(api_input.BadRequest):
+            api_input.subscription_statuses({"status": bad})
 
 
 def test_lago_filters_map_back_to_odoo_values():

@@ -190,6 +190,39 @@ def test_high_edge_existing_subscription_is_updated_and_source_changes_are_only_
     ]
 
 
+def test_a_price_change_in_the_source_is_reported_not_applied():
+    existing = {"sub_1": ("cus_1", "pro", "monthly", Decimal("45.00")),
+                "sub_2": ("cus_1", "pro", "monthly", Decimal("49.00"))}
+    verdicts = _by_key(judge(_source([_sub(), _sub(id="sub_2")]), CATALOGUE,
+                             existing_subscriptions=existing))
+    assert verdicts["sub_1"].notes == ["price changed in the source (45.00 -> 49.00), not "
+                                       "applied"]
+    assert "price changed" in verdicts["sub_1"].reason
+    assert verdicts["sub_2"].notes == [], "the same price, written 49.00 or 49.0, is no news"
+
+
+def test_an_email_change_in_the_source_is_reported_not_applied():
+    verdicts = _by_key(judge(_source([]), CATALOGUE, existing_customers={
+        "cus_1": "old@example.ca", "cus_2": "bob@example.ca"}), "customers")
+    assert verdicts["cus_1"].outcome == "updated"
+    assert verdicts["cus_1"].reason == (
+        "already linked: link kept active; email changed in the source "
+        "('old@example.ca' -> 'ada@example.ca'), not applied")
+    assert verdicts["cus_2"].notes == [], "no email in the source: nothing to compare"
+    same = _by_key(judge(_source([]), CATALOGUE, existing_customers={
+        "cus_1": "ADA@Example.ca"}), "customers")
+    assert same["cus_1"].notes == [], "the same email in another case is no change"
+
+
+def test_a_row_error_made_but_never_raised_still_carries_a_traceback():
+    from engine.import_rows import Verdict
+
+    verdict = Verdict("subscriptions", "sub_1", "created", "")
+    verdict.fail("no card", RowError("no_stripe_provider", "no Stripe provider"))
+    assert verdict.error.__traceback__ is not None
+    assert (verdict.outcome, verdict.error_type) == ("failed", "RowError")
+
+
 def test_duplicate_ids_fail_the_later_rows():
     verdicts = judge(_source([_sub(), _sub()]), CATALOGUE)
     subs = [v for v in verdicts if v.table == "subscriptions"]
@@ -220,7 +253,7 @@ def test_customer_parsing_trims_and_keeps_nulls():
 
 def test_plan_rows_are_read_not_written_and_say_which_cycles_have_no_odoo_plan():
     verdicts = _by_key(judge(_source([]), {("pro", "monthly"): True}), "plans")
-    assert verdicts["pro"].outcome == "skipped"
+    assert verdicts["pro"].outcome == "read", "a plan row is read: never counted as skipped"
     assert verdicts["pro"].reason == (
         "prices read (monthly 49.00, yearly 490.00); plans are edited in Odoo, nothing "
         "written; no Odoo plan 'pro' billed yearly: its subscriptions on that cycle fail")
@@ -239,7 +272,7 @@ def test_every_row_gets_exactly_one_outcome():
     verdicts = judge(source, CATALOGUE)
     assert len(verdicts) == sum(len(rows) for rows in source.values())
     assert counts(v.outcome for v in verdicts) == {
-        "created": 3, "updated": 0, "skipped": 4, "failed": 1}
+        "created": 3, "updated": 0, "read": 3, "skipped": 1, "failed": 1}
 
 
 # === dates, Stripe === #

@@ -255,6 +255,28 @@ def test_subscription_span_from_local_dates():
     assert subscription_span(date(2026, 11, 1), None, None, "UTC", cancelled=True) is None
 
 
+def test_a_terminated_subscription_takes_usage_up_to_the_instant_of_termination():
+    from datetime import date
+
+    from engine.ingest import judge_push, subscription_span
+
+    terminated = datetime(2026, 11, 20, 15, tzinfo=UTC)
+    span = subscription_span(date(2026, 11, 1), date(2026, 11, 20), None, "America/Toronto",
+                             terminated_at=terminated)
+    assert span.end == datetime(2026, 11, 20, 15, 0, 0, 1, tzinfo=UTC)
+    now = datetime(2026, 11, 20, 16, tzinfo=UTC)
+    metric = MetricRule("sum")
+
+    def push(at):
+        return {"transaction_id": at, "external_subscription_id": "s", "code": "c",
+                "timestamp": at, "properties": {"value": 1}}
+
+    assert judge_push(push("2026-11-20T15:00:00Z"), metric=metric, span=span, now=now)
+    with pytest.raises(ValidationFailure) as refused:
+        judge_push(push("2026-11-20T15:00:01Z"), metric=metric, span=span, now=now)
+    assert refused.value.details == {"timestamp": ["after_subscription_end"]}
+
+
 def test_nul_characters_and_unhashable_codes_are_refused_not_crashed_on():
     from engine.ingest import lookup_key
 
