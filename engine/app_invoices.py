@@ -170,8 +170,9 @@ def from_source(invoice_rows, line_rows):
         per_metric = fees.setdefault(key, {})
         per_metric[code.strip()] = per_metric.get(code.strip(), 0) + amount
     invoices = [{
-        "invoice_id": row.get("id"),
-        "external_subscription_id": row.get("subscription_id"),
+        # An app's ids may be integers in its tables: ids are text on the wire.
+        "invoice_id": _id_text(row.get("id")),
+        "external_subscription_id": _id_text(row.get("subscription_id")),
         "from_date": row.get("period_start"),
         "to_date": row.get("period_end"),
         "currency": row.get("currency"),
@@ -180,6 +181,10 @@ def from_source(invoice_rows, line_rows):
                  for code, amount in fees.get(str(row.get("id")), {}).items()],
     } for row in invoice_rows]
     return invoices, bad_lines
+
+
+def _id_text(value):
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def cents(problems, value, path):
