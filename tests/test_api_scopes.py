@@ -4,7 +4,6 @@
 
 from datetime import timedelta
 
-from odoo import fields
 from odoo.tests import tagged
 
 from .api_common import ApiCommon
@@ -139,7 +138,9 @@ class TestApiScopes(ApiCommon):
         self.service.api_log_days = 30
         self.other.api_log_days = 7
         Log = self.env["fusion.billing.api.log"]
-        now = fields.Datetime.now()
+        # The log is dated and cleaned on the database's clock (the API tests freeze
+        # Python's): the test reads the same clock.
+        now = self.env.cr.now()
         for service, days_ago in ((self.service, 31), (self.service, 29),
                                   (self.other, 8), (self.other, 6)):
             Log._fc_write(service.id, "GET", "/plans", 200, 1.0, "0000abcd", None)
