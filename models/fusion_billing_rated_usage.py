@@ -1,6 +1,7 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 RATED_USAGE_STATES = [
     ("to_invoice", "To Invoice"),
@@ -88,4 +89,24 @@ class FusionBillingRatedUsage(models.Model):
             "price_unit": self.amount,
             "deferred_start_date": self.period_start,
             "deferred_end_date": self.period_end,
+            "x_fc_rated_usage_id": self.id,
         }
+
+    def _fc_sync_usage_rows(self):
+        """Give these ratings' usage rows the state their invoicing has now: ``invoiced``
+        while a live invoice line bills them, ``rated`` otherwise (a deleted line, a
+        cancelled invoice: the usage then goes on the subscription's next invoice)."""
+        if not self:
+            return
+        self.flush_recordset(["state"])
+        invoiced = self.filtered(lambda rated: rated.state == "invoiced")
+        self.env["fusion.billing.usage"].flush_model(["state", "rated_usage_id"])
+        self.env.execute_query(SQL(
+            """
+            UPDATE fusion_billing_usage
+               SET state = CASE WHEN rated_usage_id = ANY(%s) THEN 'invoiced' ELSE 'rated' END
+             WHERE rated_usage_id IN %s
+            """,
+            invoiced.ids, tuple(self.ids),
+        ))
+        self.env["fusion.billing.usage"].invalidate_model(["state"])
