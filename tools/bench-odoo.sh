@@ -5,6 +5,7 @@
 # `odoo shell`, where they print their figures. Needs `odoo` on PATH (or ODOO_BIN).
 #   bash tools/bench-odoo.sh [bench/ingest.py ...]
 #   bash tools/bench-odoo.sh api    # bench/api.py over HTTP against one Odoo worker
+#   bash tools/bench-odoo.sh soak [MINUTES]   # bench/soak.py against 2 workers (default 20)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 odoo_bin=${ODOO_BIN:-odoo}
@@ -19,6 +20,30 @@ args=(--database fcb_bench --db_host 127.0.0.1 --db_port "$pg_port" --db_user od
       --data-dir "$work/data" --log-level warn --logfile "$work/odoo.log")
 "$odoo_bin" "${args[@]}" --init fusion_centralize_billing --stop-after-init \
     --http-interface 127.0.0.1 --http-port "$(free_port)" --max-cron-threads 0 --workers 0
+if [ "${1:-}" = soak ]; then
+    minutes=${2:-20}
+    key=$("$odoo_bin" shell "${args[@]}" --no-http < "$repo/bench/api_setup.py" 2>&1 \
+        | sed -n 's/^KEY=//p')
+    [ -n "$key" ] || { echo "bench: the API setup printed no key (see $work/odoo.log)"; exit 1; }
+    port=$(free_port)
+    # Two HTTP workers as production runs them (prefork, with Odoo's gevent worker, which
+    # needs the pkg_resources shim on this machine's setuptools), no cron.
+    PYTHONPATH="$repo/tools/lib/pyshim" "$odoo_bin" "${args[@]}" --workers 2 \
+        --max-cron-threads 0 --http-interface 127.0.0.1 --http-port "$port" \
+        --gevent-port "$(free_port)" --limit-time-real 600 &
+    server=$!
+    trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; pg_cluster_stop; rm -rf "$work"' EXIT
+    for _ in $(seq 60); do
+        curl -sf "http://127.0.0.1:$port/api/billing/v1/health" >/dev/null && break
+        sleep 1
+    done
+    echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB (shared with" \
+        "other work); 2 Odoo workers; ${FCB_BENCH_SUBS:-10000} subscriptions," \
+        "${FCB_BENCH_ROWS:-1000000} usage rows to start"
+    "$repo/.venv/bin/python" "$repo/bench/soak.py" "http://127.0.0.1:$port/api/billing/v1" \
+        "$key" --master-pid "$server" --minutes "$minutes"
+    exit 0
+fi
 if [ "${1:-}" = api ]; then
     key=$("$odoo_bin" shell "${args[@]}" --no-http < "$repo/bench/api_setup.py" 2>&1 \
         | sed -n 's/^KEY=//p')
