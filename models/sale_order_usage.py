@@ -318,7 +318,8 @@ class SaleOrder(models.Model):
         while True:
             batch = self._fc_claim_due(batch_size, exclude=failed, not_due=not_due)
             if not batch:
-                break
+                cron._commit_progress(remaining=0)  # all done: the next run is the hourly one
+                return
             for order in batch:
                 try:
                     with self.env.cr.savepoint():
@@ -328,9 +329,10 @@ class SaleOrder(models.Model):
                     _logger.warning("usage of %s not rated: %s", order.name, failure)
                     failed.add(order.id)
                     order._fc_note_rating_problem(failure)
+            # Some may remain: Odoo calls again until its time budget is used up, then
+            # reschedules the cron at once (remaining > 0), never an hour later.
             if not cron._commit_progress(len(batch), remaining=len(batch)):
-                break  # time budget used up: remaining > 0 reschedules the cron soon
-        cron._commit_progress(remaining=0)
+                return
 
     @api.model
     def _fc_claim_due(self, limit, exclude=(), not_due=None):

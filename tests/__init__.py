@@ -22,6 +22,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_service_keys,
         test_usage_company_day,
         test_usage_concurrency,
+        test_usage_cron,
         test_usage_ingest,
         test_usage_invoicing,
         test_usage_rating,

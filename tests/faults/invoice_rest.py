@@ -8,7 +8,7 @@ prints INVOICES=<count>."""
 import os
 
 orders = env["sale.order"].search([
-    ("x_fc_service_id", "=", int(os.environ["FCB_FAULTS_SERVICE"])),
+    ("x_fc_service_id", "=", int(os.environ["FCB_FAULTS_SERVICE"])), ("end_date", "=", False),
     *env["sale.order"]._recurring_invoice_domain()])
 invoices = orders._create_recurring_invoice(batch_size=len(orders))
 env.cr.commit()

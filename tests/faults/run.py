@@ -505,6 +505,9 @@ def main():
     parser.add_argument("--pg-port", type=int, required=True)
     parser.add_argument("scenarios", nargs="*", default=list(SCENARIOS))
     args = parser.parse_args()
+    # Stopped from outside (CI's time limit, a Ctrl-C in tools/faults.sh): the servers'
+    # finally blocks still stop them.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     args.free_port = _free_port
     args.pg = lambda *words: _pg_ctl(args, *words)
     odoo = Odoo(args)
