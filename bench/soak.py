@@ -76,7 +76,7 @@ class Load:
         except requests.RequestException as error:
             self.recorder.add("batch", began, False, repr(error))
 
-    def read(self, session, _tag, _number):
+    def read_usage(self, session, _tag, _number):
         began = time.monotonic()
         try:
             answer = session.get(
@@ -233,7 +233,7 @@ def main():
                                daemon=True)
     sampler.start()
     senders = paced(load.batch, rate, max(2, int(rate // 4) + 1), stop, "soak")
-    senders += paced(load.read, args.reads, 2, stop, "read")
+    senders += paced(load.read_usage, args.reads, 2, stop, "read")
     for sender in senders:
         sender.join()
     ended = time.monotonic()

@@ -185,7 +185,7 @@ def rating(odoo):
         log(f"rating: killed with {at_kill} of {RATING_SUBS} subscriptions rated")
         assert 0 < at_kill < RATING_SUBS, f"the kill was not mid-run ({at_kill} rated)"
         server.start()
-        wait_for(lambda: odoo.value(rated, [service]) == RATING_SUBS, 600,
+        wait_for(lambda: odoo.value(rated, [service]) == RATING_SUBS, 1200,
                  "the rating to finish after the restart", interval=0.5)
     finally:
         server.stop()
@@ -238,6 +238,8 @@ def _check_rating(odoo, service):
 def webhooks(odoo):
     receiver = Receiver().start()
     receiver.delay = 0.02
+    # The kill resets the drain's keep-alive connections: expected, not worth a traceback.
+    receiver.server.handle_error = lambda *_args: None
     try:
         service = int(odoo.shell("setup_webhooks.py", FCB_FAULTS_WEBHOOKS=WEBHOOKS,
                                  FCB_FAULTS_RECEIVER=receiver.url)["SERVICE"])
