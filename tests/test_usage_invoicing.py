@@ -96,7 +96,8 @@ class TestUsageInvoicing(UsageCommon):
         self._october()
         invoice = self._invoice(subscription, "2026-11-02")
         rated, rows = self._billed(subscription)
-        invoice._reverse_moves(cancel=True)
+        with freeze_time("2026-11-03 09:00:00"):
+            invoice._reverse_moves(cancel=True)
         self.assertEqual(invoice.payment_state, "reversed")
         self.assertEqual(set(rated.mapped("state")), {"invoiced"})
         self.assertEqual(set(rows.mapped("state")), {"invoiced"})
