@@ -65,6 +65,9 @@ class BillingApiDispatcher(http.HttpDispatcher):
     def dispatch(self, endpoint, args):
         if not self.request.db:
             return unavailable_response()
+        if "fusion.billing.service" not in self.request.registry:
+            # Loaded server-wide, the routes exist in databases without the module too.
+            return _json_answer(404, wire.not_found("route"))
         return Response.load(super().dispatch(endpoint, args))
 
     def handle_error(self, exc):
