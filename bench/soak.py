@@ -199,9 +199,14 @@ def report(args, ceiling, rate, recorder, samples, began, ended):
         early = window_p99(calls, kind, began, began + window)
         late = window_p99(calls, kind, ended - window, ended)
         drift = (late - early) / early * 100
+        # The medians tell a slower server (both move) from a noisier tail (p99 alone).
+        medians = [statistics.median([latency for k, at, latency, _ok in calls
+                                      if k == kind and start <= at < start + window] or [0])
+                   for start in (began, ended - window)]
         print(f"p99 {kind:5}: first {window / 60:.1f} min {early:.0f} ms, last "
               f"{window / 60:.1f} min {late:.0f} ms, {drift:+.1f} %  -> "
-              f"{'met' if drift <= 20 else 'NOT met'} (goal: at most 20 % above the first)")
+              f"{'met' if drift <= 20 else 'NOT met'} (goal: at most 20 % above the first);"
+              f" p50 {medians[0]:.0f} -> {medians[1]:.0f} ms")
     all_batch = [latency for kind, _at, latency, _ok in calls if kind == "batch"]
     print(f"batch latency over the run: p50 {statistics.median(all_batch):.0f} ms, "
           f"p99 {p99(all_batch):.0f} ms")
