@@ -14,41 +14,22 @@ costliest functions of the first import (cProfile).
 import cProfile
 import csv
 import io
-import json
 import os
 import pstats
-import threading
+import sys
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import stripe
 
+import odoo.addons.fusion_centralize_billing as addon
 from odoo.addons.fusion_centralize_billing.wizard import fusion_billing_import_source as sources
+
+sys.path.insert(0, os.path.join(addon.__path__[0], "bench"))
+from fake_stripe import serve  # noqa: E402  (bench/ is not a package)
 
 CUSTOMERS = int(os.environ.get("FCB_BENCH_CUSTOMERS", "5000"))
 SUBSCRIPTIONS = int(os.environ.get("FCB_BENCH_SUBSCRIPTIONS", "10000"))
 KEY = "sk_test_bench"
-
-
-class FakeStripe(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as Stripe's API
-
-    disable_nagle_algorithm = True  # headers and body in one round trip
-
-    def do_GET(self):  # noqa: N802
-        pm_id = self.path.rsplit("/", 1)[-1]
-        index = pm_id.split("_")[-1]
-        body = json.dumps({"id": pm_id, "object": "payment_method", "type": "card",
-                           "customer": f"cus_S{index}",
-                           "card": {"brand": "visa", "last4": index[-4:].zfill(4)}}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_args):
-        pass
 
 
 def csv_bytes(rows):
@@ -109,9 +90,8 @@ def run(service, data):
 
 
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeStripe)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    stripe.api_base = f"http://127.0.0.1:{server.server_address[1]}"
+    server = serve()
+    stripe.api_base = server.url
     service = setup()
     data = files()
     profiler = cProfile.Profile() if os.environ.get("FCB_BENCH_PROFILE") else None

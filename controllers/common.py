@@ -6,27 +6,84 @@ Every route goes through :func:`api_endpoint`, so there is one place where a key
 checked (and its scope: 403), a body is read (1 MiB at most), an engine error becomes
 Lago's body (400, 404, 413, 422), an unexpected exception becomes a bare 500 (logged
 here, never sent), and the call is written to the service's API log.
+
+Every route is also of the type ``billing_api`` (:class:`BillingApiDispatcher`): whatever
+escapes the handler, down to the commit and the cursor's closing in Odoo's request cycle,
+is answered in JSON by that dispatcher, and a request served without a database (the
+database is away) is a 503 with ``Retry-After``, never one of Odoo's HTML pages.
 """
 
 import functools
+import json
 import logging
 import time
 
+import psycopg2
 import psycopg2.errors
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from odoo import SUPERUSER_ID
-from odoo.http import request
+from odoo import SUPERUSER_ID, http
+from odoo.http import Response, request
+from odoo.sql_db import PoolError
 
 from ..engine import api_input, api_log, keys, scopes, wire
 from ..engine.errors import NotFound, ValidationFailure
 
 _logger = logging.getLogger(__name__)
 
+
+def database_unavailable(error):
+    """Whether ``error`` says the database cannot be reached (down, restarting, the
+    connection cut, the pool exhausted) rather than that a request was wrong."""
+    return isinstance(error, (psycopg2.OperationalError, psycopg2.InterfaceError, PoolError,
+                              http.RegistryError)) and not _is_concurrency_error(error)
+
+
+def _json_answer(status, body, headers=()):
+    """A JSON response built without the request's environment (there may be none)."""
+    return Response(json.dumps(body), status=status, headers=[
+        ("Content-Type", "application/json; charset=utf-8"), *headers])
+
+
+def unavailable_response():
+    return _json_answer(503, wire.service_unavailable(),
+                        [("Retry-After", str(wire.RETRY_AFTER_SECONDS))])
+
+
+class BillingApiDispatcher(http.HttpDispatcher):
+    """Odoo's ``http`` dispatching, with the API's answers where Odoo's would be HTML.
+
+    * Without a database (Odoo serves a request without one when it cannot reach
+      PostgreSQL, through the routes of its server-wide modules: see the README), a 503
+      with ``Retry-After``, before any handler runs.
+    * Any exception that escapes a handler or Odoo's request cycle after it (a commit or
+      a rollback on a connection PostgreSQL closed): 503 with ``Retry-After`` when the
+      database is away, Lago's body for an HTTP error, a bare 500 otherwise. Odoo logs
+      the exception before it asks for the answer.
+    """
+
+    routing_type = "billing_api"
+
+    def dispatch(self, endpoint, args):
+        if not self.request.db:
+            return unavailable_response()
+        if "fusion.billing.service" not in self.request.registry:
+            # Loaded server-wide, the routes exist in databases without the module too.
+            return _json_answer(404, wire.not_found("route"))
+        return Response.load(super().dispatch(endpoint, args))
+
+    def handle_error(self, exc):
+        if database_unavailable(exc) or database_unavailable(exc.__cause__):
+            return unavailable_response()
+        if isinstance(exc, HTTPException) and exc.code:
+            return _json_answer(exc.code, wire.http_error(exc.code))
+        return _json_answer(500, wire.internal_error())
+
+
 # Route options every API route shares: machine-to-machine JSON, no session, no CSRF.
 # readonly=False because auth='none' routes default to read-only cursors (odoo/http.py).
 API_ROUTE = {
-    "type": "http",
+    "type": BillingApiDispatcher.routing_type,
     "auth": "none",
     "csrf": False,
     "save_session": False,
@@ -140,7 +197,8 @@ def api_endpoint(func):
     ``<read|write>_action_not_allowed_for_<resource>``); engine errors answer Lago's
     400/404/413/422; any other exception answers 500 with Lago's body, its traceback in
     the server log only. Concurrency errors are re-raised, so Odoo retries the whole
-    request (and the retry is what the log keeps).
+    request (and the retry is what the log keeps); so are the database's being away (the
+    transaction cannot even be rolled back), which the dispatcher answers 503.
     """
 
     @functools.wraps(func)
@@ -173,7 +231,7 @@ def api_endpoint(func):
         except (PayloadTooLarge, RequestEntityTooLarge):
             response = _rolled_back(413, wire.payload_too_large(api_input.MAX_BODY))
         except Exception as error:
-            if _is_concurrency_error(error):
+            if _is_concurrency_error(error) or database_unavailable(error):
                 raise
             _logger.exception("Billing API: unexpected error on %s", httprequest.path)
             response = _rolled_back(500, wire.internal_error())

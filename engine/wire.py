@@ -23,7 +23,12 @@ REASONS = {
     413: "Payload Too Large",
     429: "Too Many Requests",
     500: "Internal Server Error",
+    503: "Service Unavailable",
 }
+
+# Seconds a client is asked to wait (``Retry-After``) while the database is away: a
+# PostgreSQL restart or fail-over takes a few seconds.
+RETRY_AFTER_SECONDS = 2
 
 
 def error_body(status, code=None, details=None, message=None):
@@ -110,3 +115,15 @@ def internal_error():
 def health(version):
     """Body of ``GET /health``, which needs no key."""
     return {"status": "ok", "api": "v1", "version": version}
+
+
+def service_unavailable():
+    """503 while the database cannot be reached: nothing was done, try again after
+    :data:`RETRY_AFTER_SECONDS` (sent as ``Retry-After``)."""
+    return error_body(503, code="database_unavailable")
+
+
+def http_error(status):
+    """The body for an HTTP error raised outside the API's own handlers (a refused
+    method, an unreadable request): Lago's shape, a 500 for a status it has no body for."""
+    return error_body(status if status in REASONS else 500)

@@ -1,6 +1,9 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
-"""Invoices as the billing API shows them: the service they belong to and a public id."""
+"""Invoices as the billing API shows them: the service they belong to and a public id;
+what a cancelled invoice does to the usage it billed."""
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -22,6 +25,13 @@ class AccountMove(models.Model):
     x_fc_subscription_id = fields.Many2one(
         "sale.order", string="App Subscription", readonly=True, copy=False,
         index="btree_not_null",
+        help="The app subscription this invoice bills (the first one when it bills several).",
+    )
+    x_fc_subscription_ids = fields.Many2many(
+        "sale.order", "fusion_billing_invoice_subscription_rel", "move_id", "order_id",
+        string="App Subscriptions", readonly=True, copy=False,
+        help="Every app subscription this invoice bills: native invoicing puts one "
+        "customer's orders on one invoice.",
     )
 
     @api.model_create_multi
@@ -33,7 +43,38 @@ class AccountMove(models.Model):
         # Native invoicing creates the invoice; its service is set right after.
         if vals.get("x_fc_service_id") and len(self) == 1 and not self.x_fc_lago_id:
             new_uuids([vals], "x_fc_lago_id")
-        return super().write(vals)
+        if "state" not in vals:
+            return super().write(vals)
+        # A cancelled invoice bills nothing: its usage goes back to the subscription's
+        # next invoice; reset to draft, it takes back what no other invoice took since.
+        turning = self.filtered(
+            lambda move: move.x_fc_service_id and (move.state == "cancel") != (
+                vals["state"] == "cancel"))
+        result = super().write(vals)
+        turning._fc_sync_usage()
+        return result
+
+    def _fc_sync_usage(self):
+        """After a move entered or left the cancelled state: its usage lines' usage rows
+        follow, and a line whose usage went on another invoice meanwhile is removed from
+        this (draft) one, with a note, so it is never billed twice."""
+        # Accountants cancel invoices without the billing groups: the usage is the
+        # system's to move.
+        lines = self.sudo().invoice_line_ids.filtered("x_fc_rated_usage_id")
+        stale = lines.filtered(lambda line: line.parent_state != "cancel"
+                               and line.x_fc_rated_usage_id.invoice_line_id != line)
+        lines.x_fc_rated_usage_id._fc_sync_usage_rows()
+        for move in self:
+            moved = stale.filtered(lambda line, m=move: line.move_id.id == m.id)
+            if moved:
+                move.message_post(body=Markup("%s<ul>%s</ul>") % (
+                    self.env._("This invoice was cancelled; its usage went on a later "
+                               "invoice meanwhile, so these lines were removed:"),
+                    Markup().join(Markup("<li>%s (%s)</li>") % (
+                        line.name, line.x_fc_rated_usage_id.invoice_id.display_name)
+                        for line in moved),
+                ))
+        stale.unlink()
 
     def init(self):
         super().init()

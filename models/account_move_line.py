@@ -1,11 +1,17 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
-from odoo import models
-from odoo.tools import SQL
+from odoo import fields, models
 
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
+
+    x_fc_rated_usage_id = fields.Many2one(
+        "fusion.billing.rated.usage", string="Rated Usage", readonly=True, copy=False,
+        index="btree_not_null", ondelete="set null",
+        help="The rated usage this line bills. It stays on a cancelled invoice's line as "
+        "history, while the usage itself goes back to the subscription's next invoice.",
+    )
 
     def unlink(self):
         """A deleted draft usage line gives its usage back: it goes on the next invoice."""
@@ -13,11 +19,5 @@ class AccountMoveLine(models.Model):
             [("invoice_line_id", "in", self.ids)]
         )
         result = super().unlink()
-        if rated:
-            self.env.flush_all()
-            self.env.execute_query(SQL(
-                "UPDATE fusion_billing_usage SET state = 'rated' WHERE rated_usage_id IN %s",
-                tuple(rated.ids),
-            ))
-            self.env["fusion.billing.usage"].invalidate_model(["state"])
+        rated._fc_sync_usage_rows()
         return result

@@ -3,7 +3,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 from ..engine.pricing import words
 from .fusion_billing_locale import translator
@@ -154,4 +154,24 @@ class FusionBillingRatedUsage(models.Model):
             "deferred_start_date": self.period_start,
             "deferred_end_date": self.period_end,
             "x_fc_usage_line": True,
+            "x_fc_rated_usage_id": self.id,
         }
+
+    def _fc_sync_usage_rows(self):
+        """Give these ratings' usage rows the state their invoicing has now: ``invoiced``
+        while a live invoice line bills them, ``rated`` otherwise (a deleted line, a
+        cancelled invoice: the usage then goes on the subscription's next invoice)."""
+        if not self:
+            return
+        self.flush_recordset(["state"])
+        invoiced = self.filtered(lambda rated: rated.state == "invoiced")
+        self.env["fusion.billing.usage"].flush_model(["state", "rated_usage_id"])
+        self.env.execute_query(SQL(
+            """
+            UPDATE fusion_billing_usage
+               SET state = CASE WHEN rated_usage_id = ANY(%s) THEN 'invoiced' ELSE 'rated' END
+             WHERE rated_usage_id IN %s
+            """,
+            invoiced.ids, tuple(self.ids),
+        ))
+        self.env["fusion.billing.usage"].invalidate_model(["state"])

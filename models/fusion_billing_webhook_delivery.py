@@ -7,8 +7,6 @@ import socket
 import threading
 from datetime import UTC
 
-from psycopg2.errors import LockNotAvailable, SerializationFailure
-
 from odoo import api, fields, models
 from odoo.orm.environments import Transaction
 from odoo.tools import SQL
@@ -19,14 +17,19 @@ from .fusion_billing_webhook import TEST_EVENT
 
 _logger = logging.getLogger(__name__)
 
-# Rows claimed at a time. A claimed row is leased: its next attempt is moved past the
-# time the batch can take, so another server's drain leaves it alone until then, and a
-# drain that dies mid-batch hands it back when the lease ends (at least once, never
-# twice at once).
+# Rows claimed at a time. A claimed row is leased to its drain by a session-level
+# advisory lock on the drain's database connection, (LEASE_SPACE, webhook id): another
+# drain (another thread, another server) skips it while the lease holds, and the lease
+# ends with the drain: released after the batch, or by PostgreSQL itself the moment a
+# killed server's connection closes, so a crash hands its rows back at once (at least
+# once, never twice at once). Nothing is written to lease a row.
 CLAIM_BATCH = 50
+# Due rows a claim looks at to find CLAIM_BATCH that no other drain holds.
+CLAIM_WINDOW = CLAIM_BATCH * 8
+# The first key of the webhook leases' advisory locks ("FCBW"): the second is the id.
+LEASE_SPACE = 0x46434257
 # Drains a cron run starts at once (each on its own database connection).
 PARALLEL_DRAINS = 2
-LEASE_SECONDS = CLAIM_BATCH * (webhooks.CONNECT_TIMEOUT + webhooks.READ_TIMEOUT) + 60
 # What recording an attempt changes on the webhook (the ORM cache forgets them).
 RECORDED_FIELDS = ["state", "attempt_count", "next_attempt_date", "last_attempt_date",
                    "last_http_status", "last_error", "delivered_date", "write_date",
@@ -76,8 +79,8 @@ class FusionBillingWebhook(models.Model):
                     env = api.Environment(cr, self.env.uid, self.env.context)
                     made.append(env[self._name]._fc_drain(commit=cr.commit, limit=limit))
             except Exception:
-                _logger.exception("a webhook drain stopped; its leased rows come back "
-                                  "when their lease ends")
+                _logger.exception("a webhook drain stopped; its leased rows are due "
+                                  "again at once")
 
         others = [threading.Thread(target=drain_on_own_cursor, daemon=True,
                                    name=f"fcb-webhook-drain-{index}")
@@ -101,71 +104,78 @@ class FusionBillingWebhook(models.Model):
         """
         context = _DrainContext(self.env)
         attempts = 0
-        while limit is None or attempts < limit:
-            batch = self._fc_claim(min(CLAIM_BATCH, limit - attempts) if limit else CLAIM_BATCH)
-            commit()
-            if not batch:
-                break
-            for row in batch:
-                now = fields.Datetime.now()
-                answer = _send(context.target(row["service_id"]), row, now, context.gone)
-                if answer is None:
-                    self._fc_release(row)  # the app said gone earlier in this drain
-                else:
-                    self._fc_record(row, now, answer, context)
-                    attempts += 1
-                commit()
+        try:
+            while limit is None or attempts < limit:
+                batch = self._fc_claim(
+                    min(CLAIM_BATCH, limit - attempts) if limit else CLAIM_BATCH, commit)
+                if not batch:
+                    break
+                for row in batch:
+                    now = fields.Datetime.now()
+                    answer = _send(context.target(row["service_id"]), row, now, context.gone)
+                    if answer is not None:  # None: the app said gone earlier in this drain
+                        self._fc_record(row, now, answer, context)
+                        attempts += 1
+                    commit()
+                self._fc_unlease([row["id"] for row in batch])
+        except BaseException:
+            # The connection goes back to Odoo's pool: it must hold no lease.
+            self.env.cr.rollback()
+            self.env.cr.execute("SELECT pg_advisory_unlock_all()")
+            raise
         return attempts
 
     @api.model
-    def _fc_claim(self, limit):
+    def _fc_claim(self, limit, commit):
         """Lease up to ``limit`` due webhooks of services that can receive them.
 
+        Two statements around a commit: the first takes the leases (advisory locks) on
+        due rows no other drain holds; the second, on a snapshot taken after the leases,
+        reads the rows again and keeps those still due. A drain that sent a row commits
+        its attempt before it releases the lease, so a row it finished is never read as
+        due here (the first statement's snapshot may be older than that commit).
+
+        :param commit: the drain's commit, called between the two statements
         :return: dicts of id, service_id, webhook_uuid, payload, attempt_count
         """
-        now = fields.Datetime.now()
-        lease_end = fields.Datetime.add(now, seconds=LEASE_SECONDS)
         self.env.flush_all()
-        for _try in range(5):
-            try:
-                self.env.cr.execute(SQL("""
-                    UPDATE fusion_billing_webhook w
-                       SET next_attempt_date = %(lease_end)s
-                     WHERE w.id IN (
-                        SELECT d.id
-                          FROM fusion_billing_webhook d
-                          JOIN fusion_billing_service s ON s.id = d.service_id
-                         WHERE d.state IN ('pending', 'retrying')
-                           AND d.next_attempt_date <= %(now)s
-                           AND s.active AND s.webhook_url IS NOT NULL
-                           AND s.webhook_disabled_date IS NULL
-                           AND (s.mode = 'live' OR d.event_type = %(test)s)
-                         ORDER BY d.next_attempt_date, d.id
-                         LIMIT %(limit)s
-                           FOR UPDATE OF d SKIP LOCKED)
-                 RETURNING w.id, w.service_id, w.webhook_uuid, w.payload,
-                           COALESCE(w.attempt_count, 0) AS attempt_count
-                """, lease_end=lease_end, now=now, test=TEST_EVENT, limit=limit),
-                log_exceptions=False)
-                rows = self.env.cr.dictfetchall()
-                break
-            except (SerializationFailure, LockNotAvailable):
-                # Another server leased a row between our snapshot and our lock: the
-                # claim is the first statement of its transaction (the drain has just
-                # committed), so a rollback loses nothing and takes a fresh snapshot.
-                self.env.cr.rollback()
-        else:
-            rows = []
-        self.invalidate_model(["next_attempt_date"])
-        rows.sort(key=lambda row: row["id"])
+        due = SQL("""
+            FROM fusion_billing_webhook d
+            JOIN fusion_billing_service s ON s.id = d.service_id
+           WHERE d.state IN ('pending', 'retrying')
+             AND d.next_attempt_date <= %(now)s
+             AND s.active AND s.webhook_url IS NOT NULL
+             AND s.webhook_disabled_date IS NULL
+             AND (s.mode = 'live' OR d.event_type = %(test)s)
+        """, now=fields.Datetime.now(), test=TEST_EVENT)
+        self.env.cr.execute(SQL("""
+            WITH due AS MATERIALIZED (
+                SELECT d.id %(due)s
+                 ORDER BY d.next_attempt_date, d.id
+                 LIMIT %(window)s)
+            SELECT id FROM due WHERE pg_try_advisory_lock(%(space)s, id) LIMIT %(limit)s
+        """, due=due, window=max(limit, 1) * CLAIM_WINDOW // CLAIM_BATCH,
+            space=LEASE_SPACE, limit=limit))
+        leased = [row[0] for row in self.env.cr.fetchall()]
+        commit()
+        if not leased:
+            return []
+        self.env.cr.execute(SQL("""
+            SELECT d.id, d.service_id, d.webhook_uuid, d.payload,
+                   COALESCE(d.attempt_count, 0) AS attempt_count
+              %(due)s AND d.id = ANY(%(leased)s)
+             ORDER BY d.id
+        """, due=due, leased=leased))
+        rows = self.env.cr.dictfetchall()
+        self._fc_unlease(set(leased) - {row["id"] for row in rows})
         return rows
 
-    def _fc_release(self, row):
-        """Give a leased row back, due now, without an attempt."""
-        self.env.cr.execute(SQL(
-            "UPDATE fusion_billing_webhook SET next_attempt_date = %s WHERE id = %s",
-            fields.Datetime.now(), row["id"]))
-        self.invalidate_model(["next_attempt_date"])
+    def _fc_unlease(self, ids):
+        """End the leases of these rows (their attempts are committed)."""
+        if ids:
+            self.env.cr.execute(SQL(
+                "SELECT pg_advisory_unlock(%s, id) FROM unnest(%s::int[]) id",
+                LEASE_SPACE, list(ids)))
 
     def _fc_record(self, row, now, answer, context):
         """Record one attempt at ``row`` (made at ``now``) and schedule what follows."""
@@ -206,7 +216,7 @@ class FusionBillingWebhook(models.Model):
 
 def _send(target, row, now, gone):
     """One attempt over HTTP (no database: nothing is held open across the call but the
-    claimed row's lease).
+    claimed row's lease, an advisory lock outside any transaction).
 
     :param set gone: services whose app answered 410 Gone in this drain: not called again
     :return: the answer, or ``None`` when not sent

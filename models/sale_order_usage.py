@@ -332,11 +332,12 @@ class SaleOrder(models.Model):
         rated gets a note and is left for the next run.
         """
         cron = self.env["ir.cron"]
-        failed = set()
+        failed, not_due = set(), set()
         while True:
-            batch = self._fc_claim_due(batch_size, exclude=failed)
+            batch = self._fc_claim_due(batch_size, exclude=failed, not_due=not_due)
             if not batch:
-                break
+                cron._commit_progress(remaining=0)  # all done: the next run is the hourly one
+                return
             for order in batch:
                 try:
                     with self.env.cr.savepoint():
@@ -346,35 +347,50 @@ class SaleOrder(models.Model):
                     _logger.warning("usage of %s not rated: %s", order.name, failure)
                     failed.add(order.id)
                     order._fc_note_rating_problem(failure)
+            # Some may remain: Odoo calls again until its time budget is used up, then
+            # reschedules the cron at once (remaining > 0), never an hour later.
             if not cron._commit_progress(len(batch), remaining=len(batch)):
-                break  # time budget used up: remaining > 0 reschedules the cron soon
-        cron._commit_progress(remaining=0)
+                return
 
     @api.model
-    def _fc_claim_due(self, limit, exclude=()):
-        """Lock and return up to ``limit`` subscriptions whose usage period has closed.
+    def _fc_claim_due(self, limit, exclude=(), not_due=None):
+        """Lock and return up to ``limit`` subscriptions whose usage period has closed
+        in their company's time zone.
 
-        Claimed in SQL against the server's UTC date (a superset for companies west of
-        UTC), then checked against each company's own date: a period closes at local
-        midnight, never before.
+        The SQL claim reads a superset: periods closing up to the day after the server's
+        UTC date, which covers every zone east of UTC (up to UTC+14) as well as the west.
+        Each claimed row is then checked against its company's own date, since a period
+        closes at local midnight, never before. A row not due yet (a company still on
+        the day before) joins ``not_due`` and is skipped by the next claims of this run,
+        so such rows never fill a batch and starve the due ones behind them.
+
+        :param set not_due: ids found not due, filled in place (the cron keeps it for
+            its whole run)
         """
         self.env.flush_all()
+        not_due = set() if not_due is None else not_due
         today_utc = datetime.now(UTC).date()
-        rows = self.env.execute_query(SQL(
-            """
-            SELECT id FROM sale_order
-             WHERE x_fc_service_id IS NOT NULL AND x_fc_usage_end IS NOT NULL
-               AND x_fc_usage_end <= %s AND state != 'cancel'
-               AND COALESCE(x_fc_usage_start, start_date) < x_fc_usage_end
-               AND NOT (id = ANY(%s))
-             ORDER BY x_fc_usage_end, id
-             LIMIT %s
-               FOR UPDATE SKIP LOCKED
-            """,
-            today_utc + timedelta(days=1), list(exclude), limit,
-        ))
-        orders = self.browse([row[0] for row in rows])
-        return orders.filtered(lambda o: o.x_fc_usage_end <= o._fc_today())
+        while True:
+            rows = self.env.execute_query(SQL(
+                """
+                SELECT id FROM sale_order
+                 WHERE x_fc_service_id IS NOT NULL AND x_fc_usage_end IS NOT NULL
+                   AND x_fc_usage_end <= %s AND state != 'cancel'
+                   AND COALESCE(x_fc_usage_start, start_date) < x_fc_usage_end
+                   AND NOT (id = ANY(%s))
+                 ORDER BY x_fc_usage_end, id
+                 LIMIT %s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                today_utc + timedelta(days=1), list(set(exclude) | not_due), limit,
+            ))
+            orders = self.browse([row[0] for row in rows])
+            today = {service: self._fc_today_for(service)
+                     for service in orders.x_fc_service_id}  # one zone look-up per service
+            due = orders.filtered(lambda o, t=today: o.x_fc_usage_end <= t[o.x_fc_service_id])
+            not_due.update((orders - due).ids)
+            if due or len(orders) < limit:
+                return due
 
     def _fc_note_rating_problem(self, failure):
         self.message_post(
@@ -416,12 +432,15 @@ class SaleOrder(models.Model):
                 _logger.warning("usage of %s not rated: %s", order.name, failure)
                 order._fc_note_rating_problem(failure)
         moves = super()._create_invoices(grouped=grouped, final=final, date=date)
-        for order in self.filtered("x_fc_service_id"):
-            invoice = moves.filtered(
-                lambda m, o=order: o in m.invoice_line_ids.sale_line_ids.order_id
-            )[:1]
-            invoice.write({"x_fc_service_id": order.x_fc_service_id.id,
-                           "x_fc_subscription_id": order.id})
+        for invoice in moves:
+            # Native invoicing groups one customer's orders on one invoice: every app
+            # subscription on it is recorded (the first also as the API's subscription).
+            orders = invoice.invoice_line_ids.sale_line_ids.order_id.filtered(
+                "x_fc_service_id").sorted("id")
+            if orders:
+                invoice.write({"x_fc_service_id": orders[0].x_fc_service_id.id,
+                               "x_fc_subscription_id": orders[0].id,
+                               "x_fc_subscription_ids": [Command.set(orders.ids)]})
         for order in metered:
             invoice = moves.filtered(
                 lambda m, o=order: o in m.invoice_line_ids.sale_line_ids.order_id
@@ -453,18 +472,15 @@ class SaleOrder(models.Model):
         pending = self._fc_pending_usage()
         if not pending:
             return
-        commands = [Command.create(rated._fc_invoice_line_values()) for rated in pending]
-        before = invoice.invoice_line_ids
-        invoice.write({"invoice_line_ids": commands})
-        new_lines = (invoice.invoice_line_ids - before).sorted("id")
-        for rated, line in zip(pending.sorted("id"), new_lines, strict=True):
-            rated.invoice_line_id = line
-        self.env.flush_all()
-        self.env.execute_query(SQL(
-            "UPDATE fusion_billing_usage SET state = 'invoiced' WHERE rated_usage_id IN %s",
-            tuple(pending.ids),
-        ))
-        self.env["fusion.billing.usage"].invalidate_model(["state"])
+        invoice.write({
+            "invoice_line_ids": [Command.create(rated._fc_invoice_line_values())
+                                 for rated in pending],
+            "x_fc_subscription_ids": [Command.link(self.id)],
+        })
+        for line in invoice.invoice_line_ids.filtered(
+                lambda line: line.x_fc_rated_usage_id in pending):
+            line.x_fc_rated_usage_id.invoice_line_id = line
+        pending._fc_sync_usage_rows()
 
     def _fc_invoice_final_usage(self):
         """A terminated live subscription's last usage, invoiced by itself.

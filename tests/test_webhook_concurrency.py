@@ -45,6 +45,32 @@ class TestWebhookConcurrency(LoopbackRequests, TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["ir.config_parameter"].set_param(ALLOW_PRIVATE, cls.previous_param or False)
 
+    def test_a_lease_lasts_exactly_as_long_as_its_drain(self):
+        """A drain's leases keep other drains off its rows while it lives, and end the
+        moment its server dies (its connection closes): nothing waits for a timeout."""
+        def claim(cr, limit):
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            return {row["id"] for row in env["fusion.billing.webhook"]._fc_claim(
+                limit, cr.commit) if row["service_id"] == self.service_id}
+
+        dying = self.registry.cursor()
+        leased = claim(dying, 20)
+        self.assertTrue(leased)
+        with self.registry.cursor() as cr:
+            other = claim(cr, 500)
+            self.assertEqual(len(other), WEBHOOKS - len(leased))
+            self.assertFalse(other & leased, "no row is leased twice")
+            api.Environment(cr, SUPERUSER_ID, {})["fusion.billing.webhook"]._fc_unlease(other)
+            # The dying drain's server is killed: PostgreSQL ends its session.
+            cr.execute("SELECT pg_terminate_backend(%s)", [dying._cnx.info.backend_pid])
+        dying._cnx.close()
+        dying._closed = True  # its connection is gone; the pool drops it
+        with self.registry.cursor() as cr:
+            again = claim(cr, 500)
+            api.Environment(cr, SUPERUSER_ID, {})["fusion.billing.webhook"]._fc_unlease(again)
+        self.assertLessEqual(leased, again, "the dead drain's rows are due again at once")
+        self.assertEqual(self.receiver.ids(), [], "claiming sends nothing")
+
     def test_drains_at_once_send_every_webhook_exactly_once(self):
         def drain(env, index):
             Webhook = env["fusion.billing.webhook"]

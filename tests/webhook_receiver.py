@@ -15,6 +15,7 @@ class Receiver:
         self.script = []  # (status, headers, delay) answered in order, then 200
         self.lock = threading.Lock()
         self.dropped = []  # answers the sender no longer waited for
+        self.delay = 0  # seconds every unscripted answer waits (the fault suite's drain)
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -31,9 +32,9 @@ class Receiver:
                 body = self.rfile.read(length).decode()
                 with receiver.lock:
                     receiver.requests.append({"headers": dict(self.headers), "body": body,
-                                              "path": self.path})
+                                              "path": self.path, "at": time.monotonic()})
                     status, headers, delay = receiver.script.pop(0) if receiver.script \
-                        else (200, {}, 0)
+                        else (200, {}, receiver.delay)
                 if delay:
                     time.sleep(delay)
                 answer = b'{"received":true}'
