@@ -23,6 +23,7 @@ import psycopg2.errors
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from odoo import SUPERUSER_ID, http
+from odoo.exceptions import ConcurrencyError
 from odoo.http import Response, request
 from odoo.sql_db import PoolError
 
@@ -263,6 +264,6 @@ def _rolled_back(status, body):
 
 
 def _is_concurrency_error(error):
-    return isinstance(error, (psycopg2.errors.SerializationFailure,
+    return isinstance(error, (ConcurrencyError, psycopg2.errors.SerializationFailure,
                               psycopg2.errors.DeadlockDetected,
                               psycopg2.errors.LockNotAvailable))

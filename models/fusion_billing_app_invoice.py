@@ -5,6 +5,7 @@ from odoo.tools import SQL
 
 from ..engine import app_invoices, reconcile
 from ..engine.money import from_cents
+from .concurrency import concurrent_insert
 
 SOURCES = [
     ("api", "API"),
@@ -127,7 +128,8 @@ class FusionBillingAppInvoice(models.Model):
                 record._fc_keep_revision(source)
                 record.write({**values, "revision_count": record.revision_count + 1})
                 results.append((record, REPLACED))
-        created = iter(me.create(to_create))
+        with concurrent_insert(self.env.cr):
+            created = iter(me.create(to_create))
         results = [(next(created) if outcome == CREATED else record, outcome)
                    for record, outcome in results]
         for record, outcome in results:

@@ -7,6 +7,7 @@ from odoo.tools.sql import column_exists
 
 from ..engine import reconcile
 from ..engine.money import from_cents, to_cents
+from .concurrency import concurrent_insert
 
 # What an administrator may correct by hand (the chatter tracks each of them).
 CORRECTABLE_FIELDS = {"odoo_amount", "app_amount", "app_reported"}
@@ -356,17 +357,18 @@ class FusionBillingReconciliation(models.Model):
             keys = ("subscription_key", "period_start", "period_end", "metric_code")
             key_types = ("varchar", "date", "date", "varchar")
             arrays = [[row[c] for row in inserts] for c in (*keys, *columns)]
-            self.env.cr.execute(SQL(
-                "INSERT INTO fusion_billing_reconciliation (service_id, company_id, %s,"
-                " create_uid, create_date, write_uid, write_date)"
-                " SELECT %s, %s, v.*, %s, NOW() AT TIME ZONE 'UTC', %s,"
-                "        NOW() AT TIME ZONE 'UTC'"
-                "   FROM unnest(%s) AS v",
-                SQL(", ").join(SQL.identifier(c) for c in (*keys, *columns)),
-                service.id, service.company_id.id, uid, uid,
-                SQL(", ").join(SQL("%s::%s[]", array, SQL(t)) for array, t in zip(
-                    arrays, (*key_types, *types), strict=True)),
-            ))
+            with concurrent_insert(self.env.cr):
+                self.env.cr.execute(SQL(
+                    "INSERT INTO fusion_billing_reconciliation (service_id, company_id, %s,"
+                    " create_uid, create_date, write_uid, write_date)"
+                    " SELECT %s, %s, v.*, %s, NOW() AT TIME ZONE 'UTC', %s,"
+                    "        NOW() AT TIME ZONE 'UTC'"
+                    "   FROM unnest(%s) AS v",
+                    SQL(", ").join(SQL.identifier(c) for c in (*keys, *columns)),
+                    service.id, service.company_id.id, uid, uid,
+                    SQL(", ").join(SQL("%s::%s[]", array, SQL(t)) for array, t in zip(
+                        arrays, (*key_types, *types), strict=True)),
+                ))
         if updates or inserts:
             self.invalidate_model()
 

@@ -22,6 +22,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_constraints,
         test_customer_text,
         test_dualrun_api,
+        test_dualrun_concurrency,
         test_dualrun_cutover,
         test_dualrun_matching,
         test_dualrun_ways_in,

@@ -5,9 +5,10 @@ play two Odoo servers (or workers) on one database."""
 
 import threading
 
-from psycopg2.errors import SerializationFailure
+from psycopg2.errors import DeadlockDetected, LockNotAvailable, SerializationFailure
 
 from odoo import SUPERUSER_ID, api
+from odoo.exceptions import ConcurrencyError
 from odoo.orm.environments import Transaction
 
 
@@ -50,7 +51,7 @@ def retrying(work, env, tries=5):
             env.cr.flush()
             env.cr.commit()
             return result
-        except SerializationFailure:
+        except (SerializationFailure, DeadlockDetected, LockNotAvailable, ConcurrencyError):
             if attempt == tries - 1:
                 raise
             env.cr.rollback()
