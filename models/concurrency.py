@@ -15,7 +15,8 @@ def concurrent_insert(cr):
     transaction committed the same row in between. Odoo retries a request (and our
     crons' next run retries a batch) on a ``ConcurrencyError``; the retry finds the row.
     Without this, the duplicate would be an ``IntegrityError``, which Odoo answers as a
-    user error and never retries."""
+    user error and never retries. (The ORM's insert still logs the refused statement once
+    at ERROR, as Odoo logs every failed query; the retry that follows answers.)"""
     try:
         with cr.savepoint():
             yield

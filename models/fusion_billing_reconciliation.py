@@ -368,7 +368,7 @@ class FusionBillingReconciliation(models.Model):
                     service.id, service.company_id.id, uid, uid,
                     SQL(", ").join(SQL("%s::%s[]", array, SQL(t)) for array, t in zip(
                         arrays, (*key_types, *types), strict=True)),
-                ))
+                ), log_exceptions=False)
         if updates or inserts:
             self.invalidate_model()
 
