@@ -58,6 +58,8 @@
         "data/fusion_billing_dualrun_cron.xml",
         "views/fusion_billing_dualrun_views.xml",
         "views/fusion_billing_dualrun_menus.xml",
+        "data/fusion_billing_lago_cron.xml",
+        "views/fusion_billing_service_lago_views.xml",
     ],
     "demo": [
         "demo/fusion_billing_demo.xml",

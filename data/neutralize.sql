@@ -16,3 +16,7 @@ UPDATE fusion_billing_webhook
 UPDATE sale_order
    SET x_fc_shadow = TRUE
  WHERE x_fc_service_id IS NOT NULL;
+-- Nor pull from the production Lago organization: forget its key, stop the mirror.
+UPDATE fusion_billing_service
+   SET lago_api_key = NULL,
+       lago_mirror = FALSE;

@@ -70,17 +70,18 @@ def read_csv(data, table, columns=None):
     return rows
 
 
-def results_csv(rows):
+def results_csv(rows, outcomes=OUTCOMES):
     """The per-row result of a run as CSV text, one line per source row.
 
     :param rows: iterables of ``(table, key, outcome, reason, error_type)``
+    :param outcomes: the outcomes a row may have (a Lago mirror's add ``unchanged``)
     :rtype: str
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(RESULT_HEADER)
     for table, key, outcome, reason, error_type in rows:
-        if outcome not in OUTCOMES:
+        if outcome not in outcomes:
             raise ValueError(f"unknown outcome {outcome!r}")
         writer.writerow([table, safe_cell(key), outcome, safe_cell(reason),
                          error_type or ""])

@@ -128,6 +128,36 @@ class BillingCycle:
         return self.period(period.index + 1)
 
 
+def calendar_anchor(start_date, value, unit):
+    """The anchor of a cycle billed **on the calendar** (Lago's ``billing_time:
+    calendar``) for a subscription that starts on ``start_date``.
+
+    Calendar periods are whole calendar weeks (Monday to Sunday), months, quarters,
+    half-years or years, whatever day the subscription starts: the anchor is the Monday
+    of the start's week for weekly cycles, and 1 January of the start's year for every
+    month-based or yearly one (its ``k``-th boundaries are then the 1st of every month,
+    quarter, half-year or year). The subscription's first period is the part of its
+    calendar period from its start (``[start_date, next boundary)``).
+
+    :param date start_date: the subscription's first day
+    :param int value: ``billing_period_value``; a month-based value must divide 12
+    :param str unit: ``week``, ``month`` or ``year``
+    :rtype: date
+    :raise ValidationFailure: ``invalid_date``, ``invalid_billing_period_unit``, or
+        ``calendar_period_not_supported`` for months that do not divide a year (5)
+    """
+    if not _is_date(start_date):
+        raise ValidationFailure({"start_date": ["invalid_date"]})
+    if unit == WEEK:
+        return start_date - timedelta(days=start_date.weekday())
+    if unit == MONTH and (isinstance(value, bool) or not isinstance(value, int)
+                          or value < 1 or 12 % value):
+        raise ValidationFailure({"billing_period_value": ["calendar_period_not_supported"]})
+    if unit in (MONTH, YEAR):
+        return date(start_date.year, 1, 1)
+    raise ValidationFailure({"billing_period_unit": ["invalid_billing_period_unit"]})
+
+
 def period_containing(start_date, value, unit, day):
     """Shortcut: ``BillingCycle(start_date, value, unit).period_containing(day)``."""
     return BillingCycle(start_date, value, unit).period_containing(day)

@@ -23,7 +23,11 @@ from typing import Any, NamedTuple
 
 from .errors import ValidationFailure
 from .money import ZERO, to_decimal
-from .periods import BillingCycle, local_midnight_utc  # noqa: F401 (re-exported)
+from .periods import (  # noqa: F401 (local_midnight_utc is re-exported)
+    BillingCycle,
+    calendar_anchor,
+    local_midnight_utc,
+)
 from .rating import rate
 
 
@@ -186,14 +190,17 @@ def open_period(usage_start, *, native, live_from=None, next_invoice_date=None, 
     return open_period_end(usage_start, cycle=cycle, last_day=last_day), False
 
 
-def handover_date(cycle, today):
+def handover_date(cycle, today, start=None):
     """Where native billing takes a subscription over when its service goes live: the end
     of the period running today (the app bills that one), or the start if not begun.
 
+    :param date start: the subscription's first day, when it is not the cycle's anchor
+        (a calendar cycle is anchored before it)
     :rtype: date
     """
-    if today < cycle.anchor:
-        return cycle.anchor
+    first = max(start, cycle.anchor) if start else cycle.anchor
+    if today < first:
+        return first
     return cycle.next(cycle.period_containing(today)).start
 
 
@@ -207,6 +214,12 @@ def is_closed(start, end, today):
     return bool(start and end) and start < end <= today
 
 
-def shadow_cycle(start_date, value, unit):
-    """The billing cycle of a shadow subscription. :rtype: BillingCycle"""
-    return BillingCycle(start_date, value, unit)
+def shadow_cycle(start_date, value, unit, calendar=False):
+    """The billing cycle of a shadow subscription: anchored on its start, or on the
+    calendar (:func:`engine.periods.calendar_anchor`) for one billed on the calendar.
+
+    :rtype: BillingCycle
+    """
+    anchor = calendar_anchor(start_date, value, unit) if calendar else start_date
+    return BillingCycle(anchor, value, unit)
+

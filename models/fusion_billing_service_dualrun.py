@@ -1,7 +1,7 @@
 # Copyright 2026 NexaSystems
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from markupsafe import Markup, escape
 
@@ -19,6 +19,11 @@ _logger = logging.getLogger(__name__)
 
 # How many of the largest differences the readiness panel lists.
 LARGEST = 5
+
+
+# How far back the daily read of Lago's invoices looks (a quarter and a bit: two
+# monthly periods and their late re-issues).
+LAGO_INVOICE_DAYS = 100
 
 
 class FusionBillingService(models.Model):
@@ -437,8 +442,10 @@ class FusionBillingService(models.Model):
         return [], {}
 
     def _fc_lago_app_invoices(self):
-        """**Hook for Lago** (issue 16): the service's Lago invoices as app-invoice dicts
-        (``engine.app_invoices`` shape), read with the service's Lago client. Wired by the
-        Lago connection; until then a service set to read Lago is told so."""
-        raise UserError(self.env._(
-            "Reading the app's invoices from Lago needs the Lago connection of the service."))
+        """The service's Lago invoices as app invoices (``engine.app_invoices`` shape),
+        read with its Lago connection: those issued in the last few months, so a daily
+        read takes what is new and what Lago re-issued (the intake skips the unchanged).
+        """
+        self.ensure_one()
+        since = self._fc_today() - timedelta(days=LAGO_INVOICE_DAYS)
+        return self.sudo()._fc_lago_invoices(issuing_date_from=since)

@@ -95,6 +95,12 @@ class SaleOrder(models.Model):
         string="Open Period Goes To", compute="_compute_x_fc_usage_last_day",
         help="Where the open period's usage goes once it closes.",
     )
+    x_fc_calendar = fields.Boolean(
+        string="Billed on the Calendar", copy=False,
+        help="Its periods are calendar months (quarters, years, weeks from Monday), the "
+        "first one from its start: a subscription that came over from Lago billed on the "
+        "calendar. Others run from their start date.",
+    )
     x_fc_live_from = fields.Date(
         string="Native Billing From", copy=False, readonly=True, tracking=True,
         help="Set when the service went live: native Odoo bills this subscription from "
@@ -126,6 +132,7 @@ class SaleOrder(models.Model):
     @api.depends(
         "x_fc_service_id", "x_fc_plan_id.billing_period_value",
         "x_fc_plan_id.billing_period_unit", "x_fc_usage_start", "x_fc_live_from", "plan_id",
+        "x_fc_calendar",
         "start_date", "next_invoice_date", "end_date", "x_fc_rated_until",
     )
     def _compute_x_fc_usage_end(self):
@@ -247,7 +254,7 @@ class SaleOrder(models.Model):
         billed twice. Its usage up to then is still rated, for reconciliation only.
         """
         for order in self.filtered(lambda o: o.x_fc_plan_id and o.start_date):
-            handover = usage_rules.handover_date(order._fc_cycle(), today)
+            handover = usage_rules.handover_date(order._fc_cycle(), today, order.start_date)
             order.sudo().write({"x_fc_live_from": handover, "next_invoice_date": handover})
         self._fc_sync_native_plan()
 
@@ -270,5 +277,6 @@ class SaleOrder(models.Model):
         self.ensure_one()
         plan = self.x_fc_plan_id
         return usage_rules.shadow_cycle(
-            self.start_date, plan.billing_period_value or 1, plan.billing_period_unit or "month"
+            self.start_date, plan.billing_period_value or 1, plan.billing_period_unit or "month",
+            calendar=self.x_fc_calendar,
         )

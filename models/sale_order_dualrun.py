@@ -40,11 +40,11 @@ class SaleOrder(models.Model):
         handed = {}
         for order in self.filtered(lambda o: o.x_fc_plan_id and o.start_date):
             cycle = order._fc_cycle()
-            handover = usage_rules.handover_date(cycle, today)
+            handover = usage_rules.handover_date(cycle, today, order.start_date)
             last_billed = billed_until.get(order.id)
             while last_billed and handover <= last_billed:
                 # Never back-bill a period the app billed: start after its last invoice.
-                handover = usage_rules.handover_date(cycle, handover)
+                handover = usage_rules.handover_date(cycle, handover, order.start_date)
             values = {"x_fc_live_from": handover, "next_invoice_date": handover}
             if order.x_fc_payment_token_id and not order.payment_token_id:
                 values["payment_token_id"] = order.x_fc_payment_token_id.id

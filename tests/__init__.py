@@ -30,6 +30,8 @@ if importlib.util.find_spec("odoo") is not None:
         test_import_findings,
         test_import_fixes,
         test_import_wizard,
+        test_lago_concurrency,
+        test_lago_mirror,
         test_margin_allocation,
         test_margin_api,
         test_margin_bridge,

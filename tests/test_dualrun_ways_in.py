@@ -162,4 +162,4 @@ class TestDualRunWaysIn(ImportCommon, HttpCase):
     def test_a_service_reading_lago_says_the_connection_is_missing(self):
         self.service.app_invoice_source = "lago"
         self._read_daily()
-        self.assertIn("Lago connection", self.service.message_ids[0].body)
+        self.assertIn("Enter the Lago base URL of", self.service.message_ids[0].body)
