@@ -29,8 +29,9 @@ from .ingest import MAX_ID_LENGTH
 
 MAX_BATCH = 100
 SOURCES = ("api", "database", "csv", "lago")
-# An amount in cents this large is a bug in the app (and would not fit a NUMERIC(16, 2)).
-MAX_CENTS = 10**14
+# Amounts in cents are kept in an Odoo Integer (a PostgreSQL integer): an app invoice of
+# 21,474,836.47 CAD or more before taxes is refused (invalid_amount), never a crash.
+MAX_CENTS = 2**31
 _CURRENCY = re.compile(r"[A-Z]{3}\Z")
 # The app's billing tables (docs/import-source.sql), optional: table -> columns read.
 INVOICES, INVOICE_LINES = "invoices", "invoice_lines"
@@ -191,6 +192,8 @@ def cents(problems, value, path):
     """A whole number of cents, or ``None`` after recording ``invalid_amount``."""
     if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
         value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON's 1234.0 is the integer 1234 (JSON Schema says so too)
     if isinstance(value, bool) or not isinstance(value, int):
         problems.add(path, "value_is_mandatory" if value is None else "invalid_amount")
         return None

@@ -18,12 +18,13 @@ Error codes are Lago's where Lago has one (``value_is_mandatory``, ``invalid_dat
 stable, otherwise.
 """
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from .checks import Problems, text_field
+from .checks import BLANKS, Problems, text_field
 from .errors import ValidationFailure
 from .money import NOT_A_NUMBER, round_amount, to_cents, to_decimal
 from .serializers import iso
@@ -37,6 +38,13 @@ MAX_UNITS = Decimal("1e15")
 MAX_TEXT = 255
 # Decimal places of an exchange rate on the wire (the stored rate is exact).
 RATE_PLACES = 12
+# A decimal text as docs/openapi.yaml states it (its patterns are these): plain, no
+# exponent, at most 15 digits before the point: a precise amount in cents of a currency
+# with 2 decimals stays under MAX_AMOUNT, units under MAX_UNITS.
+AMOUNT_TEXT_PATTERN = r"^[+-]?0*([0-9]{1,15}([.][0-9]*)?|[.][0-9]+)$"
+UNITS_TEXT_PATTERN = r"^([+]?0*([0-9]{1,15}([.][0-9]*)?|[.][0-9]+))?$"
+_AMOUNT_TEXT = re.compile(AMOUNT_TEXT_PATTERN[1:-1])
+_UNITS_TEXT = re.compile(UNITS_TEXT_PATTERN[1:-1])
 
 # Outcomes of a stored cost.
 CREATED = "created"
@@ -77,7 +85,9 @@ def provider_code(value):
     (``"Google Maps"`` -> ``google_maps``), or ``None`` when it cannot be one."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
-    code = "_".join(str(value).split()).lower()
+    # The blanks texts are trimmed of (BLANKS), so that every text the API accepts as a
+    # provider (docs/openapi.yaml: Id) names one.
+    code = "_".join(re.split(f"[{re.escape(BLANKS)}]+", str(value).strip(BLANKS))).lower()
     return code or None
 
 
@@ -164,13 +174,17 @@ def _amount(problems, raw, exponent):
         problems.add("precise_amount_cents", "only_one_amount")
         return None
     path = "amount_cents" if precise is None else "precise_amount_cents"
+    if isinstance(precise, str) and not _AMOUNT_TEXT.fullmatch(precise):
+        problems.add(path, NOT_A_NUMBER)
+        return None
     try:
         number = to_decimal(cents if precise is None else precise, path)
     except ValidationFailure:
         problems.add(path, NOT_A_NUMBER)
         return None
-    if precise is None and (isinstance(cents, float) or number != number.to_integral_value()):
-        problems.add(path, "invalid_amount")  # cents are whole: sub-cent goes in precise
+    # Cents are whole (sub-cent goes in precise); JSON's 1234.0 is the integer 1234.
+    if precise is None and number != number.to_integral_value():
+        problems.add(path, "invalid_amount")
         return None
     if exponent is None:
         return None  # the currency is wrong: recorded already
@@ -183,6 +197,9 @@ def _amount(problems, raw, exponent):
 
 def _units(problems, value):
     if value is None or value == "":
+        return None
+    if isinstance(value, str) and not _UNITS_TEXT.fullmatch(value):
+        problems.add("units", NOT_A_NUMBER)
         return None
     try:
         number = to_decimal(value, "units")

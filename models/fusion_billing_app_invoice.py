@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..engine import app_invoices, reconcile
+from ..engine import app_invoices, reconcile, serializers
 from ..engine.money import from_cents
 from .concurrency import concurrent_insert
 
@@ -244,7 +244,7 @@ class FusionBillingAppInvoice(models.Model):
         values = self._fc_figures()
         values.update({
             "source": self.source, "revision_count": self.revision_count,
-            "received_at": fields.Datetime.to_string(self.received_on),
+            "received_at": serializers.iso(self.received_on),
         })
         if outcome:
             values["outcome"] = outcome

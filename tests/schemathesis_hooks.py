@@ -26,7 +26,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 # field path (a regex) -> the codes a schema-valid request may get there, because of what
 # the database holds (another record, the subscription's dates, the metric's field, the
-# clock, the company's currency), never because of the request's shape.
+# clock, the company's currency and the active ones), or of a rule between two values of
+# the request that JSON Schema cannot state (an order of dates, one entry per key), never
+# because of one value's shape.
 STORED_STATE_ERRORS = {
     r"external_subscription_id": {"subscription_not_found"},
     r"code": {"metric_not_found", "metric_cannot_change"},
@@ -38,11 +40,22 @@ STORED_STATE_ERRORS = {
     # The metric's own field (field_name) and what its aggregation needs there.
     r"properties\..+": {"value_is_mandatory", "value_is_not_valid_number", "negative_value",
                         "invalid_format"},
-    r"currency": {"currencies_does_not_match"},
+    r"currency": {"currencies_does_not_match", "currencies_does_not_exist"},
     r"customer": {"customer_has_active_subscriptions"},
     # Not before the start: the one given, or the stored one of the subscription.
     r"ending_at": {"invalid_date"},
     r"invoice": {"no_payment_method", "service_in_shadow_mode"},
+    # Provider costs: the customer, the metric and the currency are looked up; a day that
+    # has not begun is the clock's; one cost per key in a batch.
+    r"external_customer_id": {"customer_not_found"},
+    r"billable_metric_code": {"metric_not_found"},
+    r"amount_currency": {"currency_not_found"},
+    r"date": {"date_in_the_future"},
+    r"cost": {"duplicated_in_batch"},
+    # The app's invoices: a period ends after it starts; one amount per metric.
+    r"to_date": {"to_date_before_from_date"},
+    r"invoice_id": {"duplicated_in_batch"},
+    r"fees\.\d+\.billable_metric_code": {"value_already_exist"},
 }
 
 

@@ -85,6 +85,9 @@ class TestApiClients(ApiCommon):
                  "--seed", os.environ.get("FCB_SCHEMATHESIS_SEED", "2026"), "--no-color"],
                 capture_output=True, text=True, timeout=1200, check=False, cwd=REPO, env=env,
             )
+        # The whole report, for reading every finding (the assertion shows its end).
+        Path(os.environ.get("FCB_SCHEMATHESIS_REPORT", "/tmp/fcb-schemathesis.txt")).write_text(
+            run.stdout + run.stderr, encoding="utf-8")
         self.assertEqual(run.returncode, 0, run.stdout[-6000:] + run.stderr[-2000:])
         self.assertIn("Stateful", run.stdout)
         self.assertNotIn("Failures:", run.stdout)

@@ -12,15 +12,19 @@
 #                                    runs PostgreSQL and Odoo (and the browser it starts) on a
 #                                    clock moved by that offset (libfaketime, installed with apt
 #                                    when absent): the suite must pass on any date
+#   bash tools/odoo-tier.sh --tags /fusion_centralize_billing:TestApiClients
+#                                    runs only the tests these Odoo test tags select
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 odoo_bin=${ODOO_BIN:-odoo}
 keep=0
 clock=
+tags=/fusion_centralize_billing
 while [ $# -gt 0 ]; do
     case "$1" in
         --keep) keep=1 ;;
         --clock) clock=$2; shift ;;
+        --tags) tags=$2; shift ;;
         *) echo "odoo tier: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -74,7 +78,7 @@ set +e
     --http-interface 127.0.0.1 --http-port "$(free_port)" \
     --with-demo \
     --init fusion_centralize_billing \
-    --test-tags /fusion_centralize_billing \
+    --test-tags "$tags" \
     --stop-after-init --max-cron-threads 0 --workers 0 \
     --log-level info --logfile "$log"
 rc=$?
