@@ -114,11 +114,13 @@ def bill_costs(rows, *, provider=None, currency, exponents):
     for (_code, customer, day), total in sorted(sums.items(), key=lambda item: (
             item[0][0], item[0][1] or "", item[0][2])):
         raw = {"provider": total["provider"], "date": day.isoformat(),
-               "precise_amount_cents": str(total["amount"].scaleb(exponents[total["currency"]])),
+               # plain digits: the API's decimal text (no exponent)
+               "precise_amount_cents": format(
+                   total["amount"].scaleb(exponents[total["currency"]]), "f"),
                "amount_currency": total["currency"]}
+        units = None if total["units"] is None else format(total["units"], "f")
         for field, value in (("external_customer_id", customer), ("unit", total["unit"]),
-                             ("billable_metric_code", total["metric"]),
-                             ("units", None if total["units"] is None else str(total["units"]))):
+                             ("billable_metric_code", total["metric"]), ("units", units)):
             if value:
                 raw[field] = value
         costs.append(raw)

@@ -206,11 +206,12 @@ class FusionBillingCostBridge(models.Model):
                     currencies=", ".join(sorted(parts)))))
                 continue
             (currency, (amount, quantity)), = parts.items()
+            # Plain digits, as the API's decimal texts (never "1.5E+2").
             raw = {"provider": provider, "date": day.isoformat(),
-                   "precise_amount_cents": str(amount.scaleb(exponents.get(currency, 2))),
+                   "precise_amount_cents": format(amount.scaleb(exponents.get(currency, 2)), "f"),
                    "amount_currency": currency}
             if self.quantity_field_id:
-                raw["units"] = str(quantity)
+                raw["units"] = format(quantity, "f")
             items.setdefault(service, []).append((raw, partner))
         return items
 

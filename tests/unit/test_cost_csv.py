@@ -94,3 +94,16 @@ def test_a_leap_day_and_a_byte_order_mark():
                              provider="x", currency="JPY")
     assert len(costs) == 29 and costs[-1]["date"] == date(2028, 2, 29).isoformat()
     assert {c["precise_amount_cents"] for c in costs} == {"1"}
+
+
+def test_amounts_and_units_read_as_the_api_s_plain_decimal_texts():
+    """A bill written with exponents (1e3 units, 1.5E+2) reaches the cost judge as plain
+    digits, which the API's decimal texts are: it is a cost, not a refused line."""
+    from engine.costs import judge_cost  # noqa: PLC0415 - the judge the model applies
+
+    costs, _lines = costs_of(
+        "date,provider,amount,units\n2026-11-03,OpenAI,1.5E+2,1e3\n")
+    assert (costs[0]["precise_amount_cents"], costs[0]["units"]) == ("15000", "1000.000000")
+    clean = judge_cost(costs[0], today=date(2026, 11, 24), currencies=EXPONENTS,
+                       company_currency="CAD")
+    assert (clean.amount, clean.units) == (Decimal("150.00"), Decimal("1000"))
