@@ -347,6 +347,12 @@ def judge_card(seen):
         problems.append(_(
             "Going live left payment_token_id %(written)s instead of the app's card."))
     ours = [(token, invoice) for token, invoice in seen.payments if invoice in seen.invoices]
+    if seen.run_error and not ours and not problems:
+        # Stopped before the payment (a set-up the native invoicing needs): not proven
+        # either way.
+        return Outcome.not_run(CARD, _(
+            "The native run stopped before asking for a payment: %(error)s"),
+            error=seen.run_error)
     if not seen.invoices:
         problems.append(_("The native run created no invoice to pay."))
     elif not ours:

@@ -57,6 +57,7 @@ class FusionBillingPreflight(models.Model):
                 "Pre-flight of %(date)s", date=fields.Datetime.to_string(run.run_date)
             ) if run.run_date else self.env._("Pre-flight")
 
+    @api.depends(*rules.FINGERPRINT_FIELDS)
     def _compute_current(self):
         now = self._fc_environment()
         for run in self:

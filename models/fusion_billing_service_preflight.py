@@ -24,16 +24,18 @@ class FusionBillingService(models.Model):
         help="Go Live needs a passed pre-flight on the code running now: Out of Date means "
         "Odoo, sale_subscription or this module was upgraded since (or the database is a "
         "copy).")
-    preflight_date = fields.Datetime(related="preflight_id.run_date", string="Pre-flight Run On")
-    preflight_changed = fields.Char(related="preflight_id.changed")
+    preflight_date = fields.Datetime(string="Pre-flight Run On", compute="_compute_preflight")
+    preflight_changed = fields.Char(string="Changed Since", compute="_compute_preflight")
 
     def _compute_preflight(self):
         Preflight = self.env["fusion.billing.preflight"]
         status = {company: Preflight._fc_status(company) for company in self.company_id}
         for service in self:
             run, state = status.get(service.company_id, (Preflight, "none"))
-            service.preflight_id = run
-            service.preflight_state = state
+            service.update({
+                "preflight_id": run, "preflight_state": state,
+                "preflight_date": run.run_date, "preflight_changed": run.changed,
+            })
 
     def action_check_enterprise_coupling(self):
         """Run the Enterprise pre-flight on the service's company (administrators), and

@@ -32,6 +32,7 @@ from ..engine.periods import local_date
 from ..engine.rating import Charge, rate
 from ..engine.text import _
 from .preflight_sandbox import PREFLIGHT_ORDERS, outbox_of, sandbox
+from .sale_order_usage import ShadowBillingRefused
 
 _logger = logging.getLogger(__name__)
 
@@ -191,8 +192,11 @@ class PreflightRun:
                                  strict=True):
             _results, errors = env["fusion.billing.usage"]._ingest(service, [push])
             if errors:
+                # Lago's shape: {"0": {field: [codes]}}.
+                detail = "; ".join(f"{path}: {', '.join(codes)}" for item in errors.values()
+                                   for path, codes in item.items())
                 raise UserError(env._("The usage push was refused: %(errors)s",
-                                      errors=errors))
+                                      errors=detail))
 
     # === THE NATIVE CODE, AS THE SCHEDULER CALLS IT === #
 
@@ -257,14 +261,15 @@ class PreflightRun:
                 self._native_run(env, order)
         except NoDeferredAccounts:
             raise CannotRun(rules.deferred_accounts_missing(rules.SHADOW_INVISIBLE)) from None
-        except UserError as error:
+        except ShadowBillingRefused as error:
+            # The module refused it, but only because the native run tried to invoice it.
             run_error = _describe(error)
         invoiced = len(self._invoices(order))
         try:
             with env.cr.savepoint():
                 order.with_user(SUPERUSER_ID)._create_invoices()
             refused = False
-        except UserError:
+        except ShadowBillingRefused:
             refused = True
         return rules.judge_shadow(rules.ShadowSeen(selected, invoiced, run_error, refused))
 

@@ -14,15 +14,15 @@ class ResConfigSettings(models.TransientModel):
                                       compute="_compute_fc_preflight")
     fc_preflight_state = fields.Selection(PREFLIGHT_STATES, string="Enterprise Pre-flight",
                                           compute="_compute_fc_preflight")
-    fc_preflight_date = fields.Datetime(related="fc_preflight_id.run_date",
-                                        string="Pre-flight Run On")
+    fc_preflight_date = fields.Datetime(string="Pre-flight Run On",
+                                        compute="_compute_fc_preflight")
 
     def _compute_fc_preflight(self):
         for settings in self:
             run, state = self.env["fusion.billing.preflight"]._fc_status(
                 settings.company_id or self.env.company)
-            settings.fc_preflight_id = run
-            settings.fc_preflight_state = state
+            settings.update({"fc_preflight_id": run, "fc_preflight_state": state,
+                             "fc_preflight_date": run.run_date})
 
     def action_fc_check_enterprise_coupling(self):
         """Run the Enterprise pre-flight on the current company (Billing
