@@ -303,11 +303,10 @@ class PreflightRun:
                 self._run_or_not(rules.CARD, env, order)
         except UserError as error:
             run_error = _describe(error)
-        outbox = outbox_of(env)
         return rules.judge_card(rules.CardSeen(
-            token=token.id, written=written,
-            payments=tuple((p["token"], p["invoice"]) for p in outbox.of("payment")),
-            invoices=tuple(self._invoices(order).ids), run_error=run_error))
+            token=token.id, written=written, order=order.id,
+            payments=tuple((p["token"], p["order"]) for p in outbox_of(env).of("payment")),
+            invoices=len(self._invoices(order)), run_error=run_error))
 
     def _run_or_not(self, code, env, orders):
         try:

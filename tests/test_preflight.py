@@ -212,8 +212,8 @@ class TestPreflight(FusionBillingCommon):
 
         with patch.object(StandinOrder, "_create_recurring_invoice", without_the_card):
             run = self._run()
-        self._assert_only_failed(run, rules.CARD, "asked for no payment of the subscription's"
-                                 " invoice")
+        self._assert_only_failed(run, rules.CARD, "asked for no payment for the subscription "
+                                 "(1 invoice(s) made)")
 
     def test_a_check_that_raises_fails_or_could_not_run_and_the_others_still_run(self):
         def refusing(orders):
