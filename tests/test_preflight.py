@@ -217,7 +217,7 @@ class TestPreflight(FusionBillingCommon):
 
     def test_a_check_that_raises_fails_or_could_not_run_and_the_others_still_run(self):
         def refusing(orders):
-            raise UserError("Set the invoicing journal first.")
+            raise UserError(orders.env._("Set the invoicing journal first."))
 
         with patch.object(StandinOrder, "_cron_recurring_create_invoice", refusing):
             run = self._run()
