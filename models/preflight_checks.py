@@ -94,7 +94,8 @@ class PreflightRun:
                     fixture = self._set_up(env)
                     outcomes = [self._one(box, code, check, fixture) for code, check in checks]
             except Exception as error:  # every failure becomes a result
-                _logger.warning("pre-flight set-up failed: %s", error)
+                _logger.warning("pre-flight set-up failed: %s", error,
+                                exc_info=not isinstance(error, UserError))
                 outcomes = [rules.Outcome.not_run(
                     code, _("The throw-away records could not be set up: %(error)s"),
                     error=_describe(error)) for code, _check in checks]
@@ -108,7 +109,10 @@ class PreflightRun:
         except CannotRun as cannot:
             return cannot.outcome
         except Exception as error:  # every failure becomes a result
-            _logger.warning("pre-flight check %s stopped: %s", code, error)
+            # A user error is a set-up to fix; anything else may be an interface that
+            # changed: its traceback is for support.
+            _logger.warning("pre-flight check %s stopped: %s", code, error,
+                            exc_info=not isinstance(error, UserError))
             return rules.outcome_of_error(code, type(error).__name__, _describe(error),
                                           isinstance(error, UserError))
 
