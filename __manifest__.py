@@ -58,6 +58,8 @@
         "data/fusion_billing_dualrun_cron.xml",
         "views/fusion_billing_dualrun_views.xml",
         "views/fusion_billing_dualrun_menus.xml",
+        "views/fusion_billing_preflight_views.xml",
+        "views/res_config_settings_views.xml",
         "data/fusion_billing_lago_cron.xml",
         "views/fusion_billing_service_lago_views.xml",
     ],

@@ -31,6 +31,11 @@ from .fusion_billing_locale import reader_locale, translator
 _logger = logging.getLogger(__name__)
 
 
+class ShadowBillingRefused(UserError):
+    """An invoice of a shadow subscription, refused (the pre-flight tells this refusal
+    from any other error)."""
+
+
 def _exact(text, default=Decimal(0)):
     """A NUMERIC read as text, as an exact Decimal without the column's trailing zeros
     (``218.850000`` is shown and sent as ``218.85``)."""
@@ -454,7 +459,7 @@ class SaleOrder(models.Model):
         invoiced, whoever asks (a Create Invoice, a script, the superuser)."""
         shadow = self.filtered(lambda o: o.x_fc_service_id.mode == "shadow")
         if shadow:
-            raise UserError(self.env._(
+            raise ShadowBillingRefused(self.env._(
                 "%(orders)s cannot be invoiced: %(service)s is in shadow mode, where Odoo "
                 "computes the billing for the reconciliation only and never invoices, "
                 "charges or emails. Native billing invoices it once the service goes live.",

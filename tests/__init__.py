@@ -40,6 +40,7 @@ if importlib.util.find_spec("odoo") is not None:
         test_margin_report,
         test_neutralize,
         test_new_service_tour,
+        test_preflight,
         test_reconciliation_tour,
         test_security,
         test_service_keys,

@@ -27,6 +27,10 @@ class TestDualRunCutover(DualRunCommon):
             "stripe_payment_method": "pm_visa", "payment_details": "4242",
         })
         cls.sub_b.x_fc_payment_token_id = cls.token
+        # Go Live needs a passed Enterprise pre-flight on this database (the real one, on
+        # the stand-ins).
+        with freeze_time("2026-11-20 12:00:00"):
+            cls.preflight = cls.env["fusion.billing.preflight"]._fc_run(cls.company)
 
     def setUp(self):
         super().setUp()
@@ -115,6 +119,33 @@ class TestDualRunCutover(DualRunCommon):
         self.assertFalse(decision.override_reason)
         self.assertEqual(decision.readiness["matched_share"], str(self._readiness()[0]
                                                                      .matched_share))
+
+    def test_a_ready_service_needs_a_passed_preflight_since_the_last_upgrade(self):
+        self.assertEqual(self.preflight.state, "passed", self.preflight._fc_report())
+        self.service.readiness_share = 50
+        Preflight = self.env["fusion.billing.preflight"]
+        with freeze_time("2026-11-20 12:00:00"):
+            self.assertEqual(self.service._fc_go_live_blockers(), [])
+            # A run after an upgrade of the module: the one before proves nothing now.
+            self.preflight.module_version = "19.0.0.0.1"
+            self.service.invalidate_recordset()
+            self.assertEqual(self.service.preflight_state, "stale")
+            self.assertEqual(self.service.preflight_changed, "Module Version")
+            with self.assertRaisesRegex(UserError, "No passed Enterprise pre-flight"):
+                self.manager_service._fc_go_live()
+            # A failed run on the code running now stops it too.
+            Preflight.create({"user_id": self.env.uid, "company_id": self.company.id,
+                              "state": "failed", **Preflight._fc_environment()})
+            self.service.invalidate_recordset()
+            self.assertEqual(self.service.preflight_state, "failed")
+            with self.assertRaisesRegex(UserError, "run Check Enterprise Coupling"):
+                self.manager_service.action_set_live()
+            self.manager_service.action_check_enterprise_coupling()
+            self.service.invalidate_recordset()
+            self.assertEqual(self.service.preflight_state, "passed")
+            decision = self.manager_service._fc_go_live()
+        self.assertTrue(decision.ready)
+        self.assertFalse(decision.override_reason)
 
     def test_never_back_bill_a_period_the_app_billed(self):
         # The app billed sub-a's December in advance: native billing starts in January.

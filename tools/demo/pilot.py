@@ -240,6 +240,12 @@ def main():
         sys.exit("demo pilot: the service should be ready; see the reconciliation lines")
 
     step(9, "Go Live (Billing Administrator): billing handed over whole")
+    # Check Enterprise Coupling first: Go Live needs a passed pre-flight on this database.
+    preflight = env["fusion.billing.preflight"]._fc_run(service.company_id)
+    commit()
+    say(f"Enterprise pre-flight: {preflight.state}")
+    if preflight.state != "passed":
+        sys.exit("demo pilot: the pre-flight failed:\n" + preflight._fc_report())
     wizard = env["fusion.billing.go.live.wizard"].create({"service_id": service.id})
     wizard.action_go_live()
     commit()

@@ -3,8 +3,9 @@
 # The recurring invoicing below does only what §8 documents: select in-progress
 # subscriptions whose next invoice date is due, invoice prepaid recurring lines and
 # postpaid ones with a delivered quantity, set each line's deferred period, post, and
-# advance next_invoice_date by the plan's period. Nothing else (no payment, no mail,
-# no consolidation, no closing, no upsell).
+# advance next_invoice_date by the plan's period, then ask the payment of the invoice
+# from the subscription's card (payment_token_id) through _do_payment, which does nothing
+# here. Nothing else (no charge, no mail, no consolidation, no closing, no upsell).
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -65,8 +66,16 @@ class SaleOrder(models.Model):
             invoice = subscription._create_invoices()
             invoice.action_post()
             subscription.next_invoice_date += subscription.plan_id.billing_period
+            if subscription.payment_token_id:
+                # The card native invoicing charges (docs/enterprise-coupling.md).
+                subscription._do_payment(subscription.payment_token_id, invoice)
             invoices |= invoice
         return invoices
+
+    def _do_payment(self, payment_token, invoice, auto_commit=False):
+        # Named as in Enterprise (§8); the real one charges the token for the invoice.
+        # The stand-in charges nothing: no test reaches a payment provider.
+        return self.env["payment.transaction"]
 
 
 class SaleOrderLine(models.Model):
