@@ -25,7 +25,7 @@ class BillingEventsController(http.Controller):
 
     @http.route(api_paths("/events"), methods=["POST"], **API_ROUTE)
     @api_endpoint
-    def create(self, service):
+    def create_event(self, service):
         """An identical replay answers 200 with the stored event (Lago answers 422)."""
         push = read_body("event")
         usages, errors = self._ingest(service, [dict(push)])

@@ -19,7 +19,7 @@ class BillingSubscriptionsController(http.Controller):
 
     @http.route(api_paths("/subscriptions"), methods=["POST"], **API_ROUTE)
     @api_endpoint
-    def create(self, service):
+    def create_subscription(self, service):
         values = api_input.subscription_input(read_body("subscription"))
         today = self._orders().browse()._fc_today_for(service)
         order = self._orders()._fc_api_subscribe(service, values, today)

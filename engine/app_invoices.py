@@ -19,6 +19,7 @@ idempotency key within a service: a resend replaces the earlier figures (their t
 kept by the model).
 """
 
+import contextlib
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -209,13 +210,13 @@ def _date(problems, value, path):
     if value is None or value == "":
         problems.add(path, "value_is_mandatory")
         return None
+    day = None
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    problems.add(path, "invalid_date")
-    return None
+        with contextlib.suppress(ValueError):  # 2026-02-30: the shape of a date, no day
+            day = date.fromisoformat(value.strip())
+    if day is None:
+        problems.add(path, "invalid_date")
+    return day
 
 
 def _currency(problems, value, path):

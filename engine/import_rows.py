@@ -18,6 +18,7 @@ Rules that reviews asked for by name:
   fails; a price of 0.0 is a free plan.
 """
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -116,10 +117,8 @@ class Verdict:
         """
         if error.__traceback__ is None:
             # Made but never raised: raise it now, so the log still shows a traceback.
-            try:
+            with contextlib.suppress(BaseException):  # the very error given, kept below
                 raise error
-            except BaseException:  # noqa: BLE001 - the very error given, kept below
-                pass
         self.outcome, self.reason = FAILED, reason
         self.error_type, self.error = type(error).__name__, error
         self.record_name = None

@@ -77,9 +77,10 @@ class AccountMove(models.Model):
         stale.unlink()
 
     def init(self):
-        super().init()
+        result = super().init()
         fill_missing_uuids(self.env, self._table, "x_fc_lago_id",
                            SQL("x_fc_service_id IS NOT NULL"))
+        return result
 
     def _fc_api_values(self):
         """What ``engine.serializers.invoice`` needs."""

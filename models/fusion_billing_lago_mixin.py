@@ -45,6 +45,7 @@ class FusionBillingLagoMixin(models.AbstractModel):
         return super().create(vals_list)
 
     def init(self):
-        super().init()
+        result = super().init()
         if not self._abstract:
             fill_missing_uuids(self.env, self._table, "lago_id")
+        return result

@@ -31,21 +31,23 @@ class FusionBillingImportRun(models.Model):
                                  help="Lago events stored as usage pushes by this run.")
 
     def _compute_name(self):
-        super()._compute_name()
+        result = super()._compute_name()
         for run in self.filtered(lambda run: run.source_type == "lago"):
             kind = self.env._("Lago dry run") if run.dry_run else self.env._("Lago mirror")
             stamp = fields.Datetime.to_string(run.date) if run.date else ""
             run.name = f"{kind} {run.service_id.code or ''} {stamp}".strip()
             run.csv_filename = "lago-{}-{}.csv".format(run.service_id.code or "service",
                                                       run.id or "new")
+        return result
 
     def _compute_csv_file(self):
         lago = self.filtered(lambda run: run.source_type == "lago")
-        super(FusionBillingImportRun, self - lago)._compute_csv_file()
+        result = super(FusionBillingImportRun, self - lago)._compute_csv_file()
         for run in lago:
             text = results_csv(((line.table, line.key, line.outcome, line.reason,
                                  line.error_type) for line in run.line_ids), OUTCOMES)
             run.csv_file = base64.b64encode(text.encode())
+        return result
 
     @api.model
     def _fc_lago_mirror(self, service, client, *, dry_run, full=True, now=None, user=None):

@@ -187,9 +187,10 @@ class SaleOrder(models.Model):
         return result
 
     def init(self):
-        super().init()
+        result = super().init()
         fill_missing_uuids(self.env, self._table, "x_fc_lago_id",
                            SQL("x_fc_service_id IS NOT NULL"))
+        return result
 
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):

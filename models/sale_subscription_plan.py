@@ -123,8 +123,9 @@ class SaleSubscriptionPlan(models.Model):
                 "sets or changes it."))
 
     def init(self):
-        super().init()
+        result = super().init()
         fill_missing_uuids(self.env, self._table, "x_fc_lago_id")
+        return result
 
     def _fc_app_code(self):
         """The code the app's billing knows this plan by (the import's key, with its
