@@ -4,7 +4,7 @@
     "name": "Fusion Centralized Billing",
     "summary": "Metered billing, a Lago-shaped API and signed webhooks for every "
     "NexaSystems service, on native Odoo subscriptions",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Accounting/Accounting",
     "author": "NexaSystems",
     "maintainers": ["nexasystems"],
