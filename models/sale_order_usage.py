@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from markupsafe import Markup, escape
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -29,6 +30,8 @@ from ..engine.usage import MetricStats
 from .fusion_billing_locale import reader_locale, translator
 
 _logger = logging.getLogger(__name__)
+# Claims in a row that may meet another server's rating before the cron gives up.
+CLAIM_RETRIES = 10
 
 
 class ShadowBillingRefused(UserError):
@@ -338,8 +341,21 @@ class SaleOrder(models.Model):
         """
         cron = self.env["ir.cron"]
         failed, not_due = set(), set()
+        claim_failures = 0
         while True:
-            batch = self._fc_claim_due(batch_size, exclude=failed, not_due=not_due)
+            try:
+                batch = self._fc_claim_due(batch_size, exclude=failed, not_due=not_due)
+            except SerializationFailure:
+                # Another server rated a row of this claim since this transaction's
+                # snapshot: nothing is pending (each batch was committed), so roll back
+                # and claim again on a fresh snapshot, which skips what it rated.
+                claim_failures += 1
+                if claim_failures > CLAIM_RETRIES:
+                    raise
+                self.env.cr.rollback()
+                self.env.invalidate_all(flush=False)
+                continue
+            claim_failures = 0
             if not batch:
                 cron._commit_progress(remaining=0)  # all done: the next run is the hourly one
                 return
@@ -376,7 +392,9 @@ class SaleOrder(models.Model):
         not_due = set() if not_due is None else not_due
         today_utc = datetime.now(UTC).date()
         while True:
-            rows = self.env.execute_query(SQL(
+            # log_exceptions=False: a serialization failure here is expected when two
+            # servers rate at once, and the cron claims again (no ERROR in the log).
+            self.env.cr.execute(SQL(
                 """
                 SELECT id FROM sale_order
                  WHERE x_fc_service_id IS NOT NULL AND x_fc_usage_end IS NOT NULL
@@ -388,8 +406,8 @@ class SaleOrder(models.Model):
                    FOR UPDATE SKIP LOCKED
                 """,
                 today_utc + timedelta(days=1), list(set(exclude) | not_due), limit,
-            ))
-            orders = self.browse([row[0] for row in rows])
+            ), log_exceptions=False)
+            orders = self.browse([row[0] for row in self.env.cr.fetchall()])
             today = {service: self._fc_today_for(service)
                      for service in orders.x_fc_service_id}  # one zone look-up per service
             due = orders.filtered(lambda o, t=today: o.x_fc_usage_end <= t[o.x_fc_service_id])
