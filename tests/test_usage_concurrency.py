@@ -137,3 +137,44 @@ class TestUsageConcurrency(TransactionCase):
         amounts = sorted(float(amount) for _sub, _start, _count, amount in rows)
         self.assertEqual(amounts, [0.0, 0.0] + [1.0] * 10)
         self.assertEqual(lines, distinct)
+
+    def test_a_claim_that_meets_another_servers_write_claims_again(self):
+        """A rating whose snapshot is older than another server's write to a due row meets
+        a serialization failure on its claim: it claims again on a fresh snapshot, rates
+        each period once and logs no ERROR."""
+        ids = self.fixture
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            orders = env["sale.order"].create([{
+                "partner_id": ids["partner"], "x_fc_service_id": ids["service"],
+                "x_fc_external_id": f"conc-claim-{index}", "x_fc_plan_id": ids["plan"],
+                "start_date": "2026-09-01", "state": "sale",
+                "order_line": [Command.create({"product_id": ids["product"], "price_unit": 1})],
+            } for index in range(2)])
+            order_ids = tuple(orders.ids)
+        self.addCleanup(self._delete_orders, order_ids)
+        with self.registry.cursor() as late:
+            late.execute("SELECT 1")  # its snapshot is taken now
+            with self.registry.cursor() as other:  # another server, committed at once
+                other.execute("UPDATE sale_order SET write_date = now() WHERE id = %s",
+                              [order_ids[0]])
+            env = api.Environment(late, SUPERUSER_ID, {})
+            with self.assertNoLogs("odoo.sql_db", level="ERROR"):
+                env["sale.order"]._cron_fc_rate_usage(batch_size=500)
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT subscription_id, period_start, COUNT(*)"
+                       "  FROM fusion_billing_rated_usage WHERE subscription_id IN %s"
+                       " GROUP BY subscription_id, period_start ORDER BY 1, 2", [order_ids])
+            rows = cr.fetchall()
+        # 2 subscriptions x 2 closed periods (September, October), each rated once.
+        self.assertEqual([(str(start), count) for _sub, start, count in rows],
+                         [("2026-09-01", 1), ("2026-10-01", 1)] * 2)
+
+    def _delete_orders(self, order_ids):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM fusion_billing_reconciliation WHERE subscription_id IN %s",
+                       [order_ids])
+            cr.execute("DELETE FROM fusion_billing_rated_usage WHERE subscription_id IN %s",
+                       [order_ids])
+            cr.execute("DELETE FROM sale_order_line WHERE order_id IN %s", [order_ids])
+            cr.execute("DELETE FROM sale_order WHERE id IN %s", [order_ids])
