@@ -341,21 +341,8 @@ class SaleOrder(models.Model):
         """
         cron = self.env["ir.cron"]
         failed, not_due = set(), set()
-        claim_failures = 0
         while True:
-            try:
-                batch = self._fc_claim_due(batch_size, exclude=failed, not_due=not_due)
-            except SerializationFailure:
-                # Another server rated a row of this claim since this transaction's
-                # snapshot: nothing is pending (each batch was committed), so roll back
-                # and claim again on a fresh snapshot, which skips what it rated.
-                claim_failures += 1
-                if claim_failures > CLAIM_RETRIES:
-                    raise
-                self.env.cr.rollback()
-                self.env.invalidate_all(flush=False)
-                continue
-            claim_failures = 0
+            batch = self._fc_claim_due_again(batch_size, exclude=failed, not_due=not_due)
             if not batch:
                 cron._commit_progress(remaining=0)  # all done: the next run is the hourly one
                 return
@@ -374,6 +361,22 @@ class SaleOrder(models.Model):
                 return
 
     @api.model
+    def _fc_claim_due_again(self, limit, exclude=(), not_due=None):
+        """:meth:`_fc_claim_due`, claimed again on a fresh snapshot when another server
+        wrote a row of the claim since this transaction began (PostgreSQL refuses to
+        lock it: a serialization failure). Only the cron claims, between batches it has
+        committed: the rollback loses nothing, and the new claim skips what the other
+        server rated."""
+        for attempt in range(CLAIM_RETRIES + 1):
+            try:
+                return self._fc_claim_due(limit, exclude=exclude, not_due=not_due)
+            except SerializationFailure:
+                if attempt == CLAIM_RETRIES:
+                    raise
+                self.env.cr.rollback()
+                self.env.invalidate_all(flush=False)
+        return self.browse()
+
     def _fc_claim_due(self, limit, exclude=(), not_due=None):
         """Lock and return up to ``limit`` subscriptions whose usage period has closed
         in their company's time zone.
