@@ -4,12 +4,15 @@
 
 from datetime import timedelta
 
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 
-from .api_common import ApiCommon
+from .api_common import SERVER_NOW, ApiCommon
 
 
+# The dates below are of November 2026: the server's today is SERVER_NOW (ApiCommon's
+# clock, said here again so that this file reads on its own).
 @tagged("post_install", "-at_install")
+@freeze_time(SERVER_NOW, tick=True)
 class TestApiScopes(ApiCommon):
     def _key(self, access="read_write", resources=()):
         Resource = self.env["fusion.billing.api.resource"]

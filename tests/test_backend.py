@@ -5,9 +5,13 @@ subscriptions list, the signing secret and reconciliation as evidence."""
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
-from odoo.tests import Form, tagged
+from odoo.tests import Form, freeze_time, tagged
 
 from .common import FusionBillingCommon
+
+# The reconciliation lines below are of October and November 2026, a closed period and the
+# open one on this day.
+TODAY = "2026-11-24 12:00:00"
 
 TWO_TIERS = [
     Command.create({"sequence": 1, "from_value": 0, "to_value": 10, "per_unit_amount": 1,
@@ -115,6 +119,7 @@ class TestChargeForm(FusionBillingCommon):
 
 
 @tagged("post_install", "-at_install")
+@freeze_time(TODAY)
 class TestUsageTotals(FusionBillingCommon):
 
     def test_usage_is_summed_within_a_metric_only(self):
@@ -142,6 +147,7 @@ class TestUsageTotals(FusionBillingCommon):
 
 
 @tagged("post_install", "-at_install")
+@freeze_time(TODAY)
 class TestSecretsAndEvidence(FusionBillingCommon):
 
     def test_the_secret_changes_only_through_regenerate_secret(self):
