@@ -136,6 +136,16 @@ logfile = $demo/odoo.log
 EOF
 }
 
+install() {  # install MODULES: into the demo database, with demo data
+    "$odoo_bin" -c "$demo/odoo.conf" -d "$db" --with-demo -i "$1" \
+        --stop-after-init --max-cron-threads 0 --no-http --log-level warn 2>>"$demo/odoo.log"
+}
+
+shell_script() {  # shell_script NAME: tools/demo/NAME in odoo shell; prints what it prints
+    "$odoo_bin" shell -c "$demo/odoo.conf" -d "$db" --no-http --log-level warn \
+        < "$repo/tools/demo/$1" 2>>"$demo/odoo.log"
+}
+
 database_up() {
     local exists state stored
     exists=$(sql postgres "SELECT 1 FROM pg_database WHERE datname = '$db'")
@@ -157,34 +167,25 @@ database_up() {
         sql postgres "DROP DATABASE $db" >/dev/null
     fi
     say "demo: creating database $db with the module and its demo data (a few minutes)"
-    # A Canadian company first (Ontario, CAD, Canadian English), so that installing
-    # accounting loads Odoo's Canadian chart and taxes (l10n_ca, 13% HST).
-    if ! "$odoo_bin" -c "$demo/odoo.conf" -d "$db" --with-demo -i base \
-        --stop-after-init --max-cron-threads 0 --no-http --log-level warn 2>>"$demo/odoo.log" \
-        || ! "$odoo_bin" shell -c "$demo/odoo.conf" -d "$db" --no-http --log-level warn \
-        < "$repo/tools/demo/canada.py" 2>>"$demo/odoo.log" | grep -q '^COMPANY='; then
+    # A Canadian company first (Ontario, CAD, Canadian English): the Canadian chart's
+    # default sales tax follows the province (Ontario: 13% HST).
+    if ! install base || ! shell_script canada.py | grep -q '^COMPANY='; then
         say "demo: the Canadian company could not be set up; see .demo/odoo.log"
         exit 1
     fi
     # Accounting's demo loads the generic chart (USD) on the main company whatever its
     # country: the Canadian chart goes over it before the module is installed.
-    if ! "$odoo_bin" -c "$demo/odoo.conf" -d "$db" --with-demo -i l10n_ca \
-        --stop-after-init --max-cron-threads 0 --no-http --log-level warn 2>>"$demo/odoo.log" \
-        || ! "$odoo_bin" shell -c "$demo/odoo.conf" -d "$db" --no-http --log-level warn \
-        < "$repo/tools/demo/canada_chart.py" 2>>"$demo/odoo.log" | grep -q '^CHART=ca_2023 CAD'; then
+    if ! install l10n_ca || ! shell_script canada_chart.py | grep -q '^CHART=ca_2023 CAD'; then
         say "demo: the Canadian chart of accounts could not be loaded; see .demo/odoo.log"
         exit 1
     fi
-    if ! "$odoo_bin" -c "$demo/odoo.conf" -d "$db" --with-demo \
-        -i fusion_centralize_billing \
-        --stop-after-init --max-cron-threads 0 --no-http --log-level warn 2>>"$demo/odoo.log"; then
+    if ! install fusion_centralize_billing; then
         say "demo: the installation failed; see .demo/odoo.log"
         exit 1
     fi
     say "demo: going live, generating the demo service's API key"
     local key
-    key=$("$odoo_bin" shell -c "$demo/odoo.conf" -d "$db" --no-http --log-level warn \
-        < "$repo/tools/demo/setup.py" 2>>"$demo/odoo.log" | sed -n 's/^KEY=//p')
+    key=$(shell_script setup.py | sed -n 's/^KEY=//p')
     [ -n "$key" ] || { say "demo: the setup printed no key; see .demo/odoo.log"; exit 1; }
     umask 077
     printf 'KEY=%s\nEDITION=%s\n' "$key" "$edition_name" > "$demo/demo.env"

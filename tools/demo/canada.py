@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (http://www.gnu.org/licenses/lgpl).
 """Makes the demo company Canadian before accounting is installed (``odoo shell``, run by
 ``tools/demo.sh`` on a new database that has only ``base``): Ontario, CAD, Canadian
-English. Installing the module then loads Odoo's Canadian chart of accounts and taxes
-(Community ``l10n_ca``), with 13% HST as the default sales tax."""
+English. ``canada_chart.py`` then loads Odoo's Canadian chart of accounts and taxes
+(Community ``l10n_ca``), whose default sales tax in Ontario is 13% HST."""
 # ruff: noqa: F821 (env is odoo shell's)
 
 company = env.ref("base.main_company")
