@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
-from .checks import Problems, text_field
+from .checks import Problems, integer_field, text_field
 from .errors import ValidationFailure
 from .ingest import MAX_ID_LENGTH
 
@@ -190,18 +190,18 @@ def _id_text(value):
 
 
 def cents(problems, value, path):
-    """A whole number of cents, or ``None`` after recording ``invalid_amount``."""
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
-        value = int(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # JSON's 1234.0 is the integer 1234 (JSON Schema says so too)
-    if isinstance(value, bool) or not isinstance(value, int):
-        problems.add(path, "value_is_mandatory" if value is None else "invalid_amount")
+    """A whole number of cents (``1234``, ``"1234"``, JSON's ``1234.0``), or ``None`` after
+    recording ``value_is_mandatory`` or ``invalid_amount``."""
+    if value is None:
+        problems.add(path, "value_is_mandatory")
         return None
-    if abs(value) >= MAX_CENTS:
+    if isinstance(value, str):
+        value = value.strip()  # an app's text column may pad its digits
+    amount = integer_field(problems, value, path, "invalid_amount", minimum=1 - MAX_CENTS)
+    if amount is not None and amount >= MAX_CENTS:
         problems.add(path, "invalid_amount")
         return None
-    return value
+    return amount
 
 
 def _date(problems, value, path):
